@@ -1,0 +1,49 @@
+"""The evaluator: from the true world (CohortLog) to what is measured (OutcomeLedger).
+
+The contract pays on what is measured, not on the true effect; the ledger keeps the true values
+next to the measured ones so that measurement risk can be reported separately from delivery risk.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..model import CohortLog
+from ..rng import Streams
+from ..scenario import Scenario
+from .comparison import comparison_cost
+from .flow_series import flow_series
+from .ledger import SCALARS, SERIES, STAR_CHANGE_BINS, OutcomeLedger, stack_ledgers
+from .stars import change_histogram, latest_change, record_stars, star_series
+
+
+def measure_outcomes(log: CohortLog, scenario: Scenario, streams: Streams) -> OutcomeLedger:
+    """One replication's measured outcomes, as a ledger with a replication axis of length 1."""
+    horizon = log.horizon_months
+    recorded, true = record_stars(log, scenario, streams.measurement)
+    followups, change_sum = star_series(log, recorded, horizon)
+    change, true_change = latest_change(recorded), latest_change(true)
+    has = ~np.isnan(change)
+    hospital = log.hospital
+    series = flow_series(log) | {
+        "star_followups": followups,
+        "star_change_sum": change_sum,
+        "hospital_patient_months": hospital.patient_months,
+        "hospital_treated_cost": hospital.cost,
+        "hospital_comparison_cost": comparison_cost(log, scenario, streams.comparison),
+        "hospital_counterfactual_cost": hospital.counterfactual_cost,
+        "hospital_expected_cost": hospital.expected_cost,
+    }
+    scalars = {
+        "star_change_mean": float(change[has].mean()) if has.any() else 0.0,
+        "star_change_true_mean": float(true_change[has].mean()) if has.any() else 0.0,
+        "share_with_followup": float(has.mean()) if has.size else 0.0,
+    }
+    return OutcomeLedger(
+        series={k: np.asarray(series[k], dtype=float)[None, :] for k in SERIES},
+        scalars={k: np.array([scalars[k]]) for k in SCALARS},
+        star_change_histogram=change_histogram(change)[None, :],
+    )
+
+
+__all__ = ["STAR_CHANGE_BINS", "OutcomeLedger", "measure_outcomes", "stack_ledgers"]

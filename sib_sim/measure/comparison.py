@@ -1,0 +1,33 @@
+"""The matched comparison cohort's measured hospital cost.
+
+Comparison patients are other people: their own frailty, the same group mix and follow-up windows
+as the participants they are matched to, no support, and a matching bias (a comparison group that is
+sicker than the participants makes savings look larger).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..model import CohortLog
+from ..model.hospital import line_arrays, risk_weights, secular_trend
+from ..scenario import Scenario
+
+
+def comparison_cost(log: CohortLog, scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
+    """(H,) measured comparison cost per month, scaled to one comparison patient per participant."""
+    h = scenario.hospital
+    n = log.participants.size
+    n_comparison = max(int(round(h.comparison.patients_per_participant * n)), 1) if n else 0
+    matched = np.arange(n_comparison) % max(n, 1)
+    start = log.flow.start_month[log.participants][matched]
+    group = log.flow.group[log.participants][matched]
+    group_mult = np.array([g.hospital_multiplier for g in scenario.cohort.groups])[group]
+    frailty = rng.gamma(h.frailty_shape, 1.0 / h.frailty_shape, n_comparison)
+    multiplier = frailty * group_mult * (1.0 + h.comparison.matching_bias)
+    weight = risk_weights(start, multiplier, scenario, with_rtm=h.regression_to_mean.comparison_shares_it)
+    rate, unit_cost, _ = line_arrays(scenario)
+    expected = secular_trend(scenario)[:, None] * rate[None, :] * weight.sum(axis=0)[:, None]
+    counts = rng.poisson(expected)
+    scale = n / n_comparison if n_comparison else 0.0
+    return (counts @ unit_cost) * scale

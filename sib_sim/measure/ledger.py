@@ -1,0 +1,60 @@
+"""OutcomeLedger: what the evaluator observes, as monthly series stacked over replications."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+# Monthly series every ledger carries (each array has shape (n_replications, horizon_months)).
+SERIES = (
+    "referrals",  # new referrals
+    "engaged",  # first appointments (start of support)
+    "completed",  # left having had the full programme
+    "disengaged",  # left early
+    "gave_up",  # left the waiting list before a first appointment
+    "in_service",  # participants in support at mid-month
+    "waiting",  # on the waiting list at mid-month
+    "capacity",  # caseload slots
+    "star_followups",  # recorded follow-up Stars (a Star after the first, with a recorded first)
+    "star_change_sum",  # sum over those Stars of (total now - first total), recorded scores
+    "hospital_patient_months",  # participants under hospital follow-up
+    "hospital_treated_cost",  # measured participant cost
+    "hospital_comparison_cost",  # measured comparison cost, scaled to one comparison per participant
+    "hospital_counterfactual_cost",  # true expected participant cost without support (not observed)
+    "hospital_expected_cost",  # true expected participant cost with support (not observed)
+)
+
+# Per-replication scalars.
+SCALARS = (
+    "star_change_mean",  # recorded: mean over patients of latest - first total
+    "star_change_true_mean",  # true latent change over the same patients and times
+    "share_with_followup",  # participants with at least one recorded follow-up Star
+)
+
+STAR_CHANGE_BINS = np.arange(-72, 73)  # possible changes in a total of 8 areas scored 1-10
+
+
+@dataclass(frozen=True)
+class OutcomeLedger:
+    series: dict[str, np.ndarray]
+    scalars: dict[str, np.ndarray]
+    star_change_histogram: np.ndarray  # (n_replications, len(STAR_CHANGE_BINS)) patients by change
+
+    @property
+    def n_replications(self) -> int:
+        return self.star_change_histogram.shape[0]
+
+    @property
+    def horizon_months(self) -> int:
+        return self.series["referrals"].shape[1]
+
+
+def stack_ledgers(ledgers: Sequence[OutcomeLedger]) -> OutcomeLedger:
+    """Join ledgers of different replications along the replication axis."""
+    return OutcomeLedger(
+        series={k: np.concatenate([x.series[k] for x in ledgers]) for k in ledgers[0].series},
+        scalars={k: np.concatenate([x.scalars[k] for x in ledgers]) for k in ledgers[0].scalars},
+        star_change_histogram=np.concatenate([x.star_change_histogram for x in ledgers]),
+    )

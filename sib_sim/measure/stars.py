@@ -1,0 +1,51 @@
+"""Recorded Stars: integer area scores with recording noise; some follow-up assessments missed."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..model import CohortLog
+from ..scenario import Scenario
+from .ledger import STAR_CHANGE_BINS
+
+
+def record_stars(log: CohortLog, scenario: Scenario, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Recorded totals (n, K+1), NaN where not assessed or missed, and the true totals."""
+    w = scenario.wellbeing
+    noisy = log.star_paths + w.measurement_noise_sd * rng.standard_normal(log.star_paths.shape)
+    recorded_areas = np.clip(np.rint(noisy), w.floor, w.ceiling)
+    recorded = recorded_areas.sum(axis=2)
+    true = log.star_paths.sum(axis=2)
+    missed = rng.random(log.star_times.shape) < scenario.service.p_assessment_missed
+    missed[:, 0] = False  # the first Star is part of the first appointment
+    assessed = ~np.isnan(log.star_times)
+    recorded = np.where(assessed & ~missed, recorded, np.nan)
+    true = np.where(assessed & ~missed, true, np.nan)
+    return recorded, true
+
+
+def star_series(log: CohortLog, recorded: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """Monthly count of recorded follow-up Stars and the sum of their change since the first Star."""
+    change = recorded[:, 1:] - recorded[:, :1]
+    months = log.star_times[:, 1:]
+    ok = ~np.isnan(change)
+    month_index = np.floor(months[ok]).astype(int)
+    followups = np.bincount(month_index, minlength=horizon)[:horizon].astype(float)
+    change_sum = np.bincount(month_index, weights=change[ok], minlength=horizon)[:horizon]
+    return followups, change_sum
+
+
+def latest_change(totals: np.ndarray) -> np.ndarray:
+    """Per patient: latest recorded total minus first (NaN without a follow-up)."""
+    follow = totals[:, 1:]
+    has = ~np.isnan(follow)
+    if follow.shape[1] == 0:
+        return np.full(totals.shape[0], np.nan)
+    last_index = np.where(has.any(axis=1), follow.shape[1] - 1 - np.argmax(has[:, ::-1], axis=1), 0)
+    latest = follow[np.arange(follow.shape[0]), last_index]
+    return np.where(has.any(axis=1), latest - totals[:, 0], np.nan)
+
+
+def change_histogram(change: np.ndarray) -> np.ndarray:
+    values = np.rint(change[~np.isnan(change)]).astype(int) - STAR_CHANGE_BINS[0]
+    return np.bincount(values, minlength=STAR_CHANGE_BINS.size)[: STAR_CHANGE_BINS.size]

@@ -1,0 +1,40 @@
+"""When referrals arrive: a Poisson process whose monthly rate ramps up, pauses and stops."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..scenario import Referrals
+
+
+def monthly_referral_rate(referrals: Referrals, horizon_months: int) -> np.ndarray:
+    """Expected referrals in each calendar month (index m covers months [m, m+1))."""
+    starts = np.arange(horizon_months, dtype=float)
+    mids = starts + 0.5
+    ramp = np.ones(horizon_months)
+    if referrals.ramp_up_months > 0:
+        progress = np.clip((mids - referrals.start_month) / referrals.ramp_up_months, 0.0, 1.0)
+        ramp = referrals.ramp_start_fraction + (1.0 - referrals.ramp_start_fraction) * progress
+    # Fraction of each month inside the referral window, so a window ending mid-month is exact.
+    open_part = np.clip(np.minimum(starts + 1, referrals.end_month) - np.maximum(starts, referrals.start_month),
+                        0.0, 1.0)
+    rate = referrals.rate_per_month * ramp * open_part
+    for pause in referrals.pauses:
+        overlap = np.clip(np.minimum(starts + 1, pause.end_month) - np.maximum(starts, pause.start_month), 0.0, 1.0)
+        rate *= 1.0 - overlap * (1.0 - pause.rate_factor)
+    return rate
+
+
+def draw_referral_times(referrals: Referrals, horizon_months: int, rng: np.random.Generator) -> np.ndarray:
+    """Sorted referral times in months.
+
+    Counts are Poisson per month, times uniform within the month's open part; drawing per month keeps
+    the process exact for a piecewise-constant rate without thinning.
+    """
+    rate = monthly_referral_rate(referrals, horizon_months)
+    counts = rng.poisson(rate)
+    months = np.repeat(np.arange(horizon_months), counts)
+    lo = np.maximum(months, referrals.start_month)
+    hi = np.minimum(months + 1, referrals.end_month)
+    times = lo + rng.random(months.size) * np.maximum(hi - lo, 0.0)
+    return np.sort(times)

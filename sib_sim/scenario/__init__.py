@@ -1,0 +1,47 @@
+"""The scenario language as a pydantic schema. Only types and validation live here; no I/O."""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from .base import Section
+from .cohort import Cohort, PatientGroup, ReferralPause, Referrals
+from .contract import Claim, Contract, DatedPrice, FixedFee, Payer, PayerShare, SavingsShare, SlidingScale
+from .finance import Commissioner, DeliveryCosts, Finance, Investor
+from .hospital import Comparison, Hospital, RegressionToMean, ServiceLine
+from .run import Run
+from .service import Service, StaffingStep
+from .wellbeing import STAR_AREAS, Wellbeing
+
+
+class Scenario(Section):
+    """One validated, immutable scenario: the input to every stage of the pipeline."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    description: str = ""
+    currency: str = "GBP"
+    run: Run = Run()
+    cohort: Cohort
+    service: Service
+    wellbeing: Wellbeing
+    hospital: Hospital
+    contract: Contract
+    finance: Finance
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> "Scenario":
+        payer_ids = [p.id for p in self.contract.payers]
+        if self.finance.commissioner.payer not in payer_ids:
+            raise ValueError(
+                f"finance.commissioner.payer {self.finance.commissioner.payer!r} is not a contract payer; "
+                f"known: {payer_ids}"
+            )
+        return self
+
+
+__all__ = [
+    "STAR_AREAS", "Claim", "Cohort", "Commissioner", "Comparison", "Contract", "DatedPrice", "DeliveryCosts",
+    "Finance", "FixedFee", "Hospital", "Investor", "PatientGroup", "Payer", "PayerShare", "ReferralPause",
+    "Referrals", "RegressionToMean", "Run", "SavingsShare", "Scenario", "Service", "ServiceLine",
+    "SlidingScale", "StaffingStep", "Wellbeing",
+]

@@ -1,0 +1,16 @@
+"""How a scenario is run: replications, seed, horizon and calendar start."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field
+
+from .base import Section
+
+
+class Run(Section):
+    replications: int = Field(default=200, ge=1)
+    seed: int = Field(default=20150401, ge=0)
+    horizon_months: int = Field(default=96, ge=1, le=600)
+    start_date: dt.date = dt.date(2015, 4, 1)
