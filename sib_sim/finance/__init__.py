@@ -76,11 +76,11 @@ def _commissioner_metrics(scenario: Scenario, payments: Payments, ledger: Outcom
     cashable = avoided * c.cashable_share
     return {
         "commissioner_payments": paid.sum(axis=1) + _after_horizon_share(payments, commissioner),
-        "commissioner_payments_npv": paid @ factors,
+        "commissioner_payments_npv": (paid * factors).sum(axis=1),
         "hospital_costs_avoided": avoided.sum(axis=1),
         "hospital_costs_avoided_cashable": cashable.sum(axis=1),
         "commissioner_net_cost": paid.sum(axis=1) - cashable.sum(axis=1),
-        "commissioner_net_cost_npv": (paid - cashable) @ factors,
+        "commissioner_net_cost_npv": ((paid - cashable) * factors).sum(axis=1),
     }
 
 

@@ -1,0 +1,46 @@
+"""Replications of a scenario, and re-pricing measured cohorts under other terms."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..contract import apply_contract
+from ..finance import cash_flows
+from ..measure import OutcomeLedger
+from ..scenario import Scenario
+from .executor import Progress, default_workers, simulate_local
+from .metrics import monthly_streams, replications_table
+from .results import Results
+from .summary import summarise
+
+
+def simulate(scenario: Scenario, replications: Sequence[int] | None = None, seed: int | None = None,
+             workers: int | None = None, progress: Progress | None = None) -> OutcomeLedger:
+    """Simulate and measure cohorts: the expensive part, independent of contract and finance terms."""
+    reps = list(range(scenario.run.replications)) if replications is None else list(replications)
+    return simulate_local(scenario, scenario.run.seed if seed is None else seed, reps,
+                          default_workers() if workers is None else workers, progress)
+
+
+def evaluate(scenario: Scenario, ledger: OutcomeLedger, seed: int | None = None,
+             replications: Sequence[int] | None = None) -> Results:
+    """Price measured cohorts under the scenario's contract and finance terms (cheap, vectorised)."""
+    reps = np.arange(ledger.n_replications) if replications is None else np.asarray(replications)
+    payments = apply_contract(scenario.contract, ledger)
+    flows = cash_flows(scenario, payments, ledger)
+    table = replications_table(reps, ledger, payments, flows)
+    return Results(scenario, scenario.run.seed if seed is None else seed, table,
+                   monthly_streams(ledger, payments, flows), ledger.star_change_histogram.sum(axis=0))
+
+
+def run(scenario: Scenario, replications: int | None = None, seed: int | None = None,
+        workers: int | None = None, progress: Progress | None = None) -> Results:
+    """Run a scenario: replications x (simulate -> measure -> contract -> finance)."""
+    n = scenario.run.replications if replications is None else replications
+    ledger = simulate(scenario, range(n), seed, workers, progress)
+    return evaluate(scenario, ledger, seed)
+
+
+__all__ = ["Results", "evaluate", "run", "simulate", "summarise"]

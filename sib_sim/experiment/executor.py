@@ -1,0 +1,52 @@
+"""Where replications run: in this process, or in local worker processes.
+
+Work is cut into chunks of replications so the per-task overhead stays small; chunks are put back
+in replication order, so results never depend on the number of workers.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+
+from ..measure import OutcomeLedger, stack_ledgers
+from ..scenario import Scenario
+from .replicate import simulate_chunk
+
+Progress = Callable[[int], None]
+
+
+def default_workers() -> int:
+    return max(os.cpu_count() or 1, 1)
+
+
+def chunk(replications: Sequence[int], workers: int) -> list[list[int]]:
+    size = max(1, min(25, math.ceil(len(replications) / (4 * workers))))
+    return [list(replications[i:i + size]) for i in range(0, len(replications), size)]
+
+
+def simulate_local(scenario: Scenario, seed: int, replications: Sequence[int], workers: int,
+                   progress: Progress | None = None) -> OutcomeLedger:
+    chunks = chunk(replications, workers)
+    if workers <= 1 or len(chunks) == 1:
+        ledgers = []
+        for part in chunks:
+            ledgers.append(simulate_chunk(scenario, seed, part))
+            if progress:
+                progress(len(part))
+        return stack_ledgers(ledgers)
+    # The platform's default start method (fork on Linux): workers need no re-import and scripts
+    # without a __main__ guard still work. Workers only simulate; they never touch the parent's
+    # threads (a progress bar), so forking under one is safe.
+    results: dict[int, OutcomeLedger] = {}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context()) as pool:
+        futures = {pool.submit(simulate_chunk, scenario, seed, part): i for i, part in enumerate(chunks)}
+        for future in as_completed(futures):
+            index = futures[future]
+            results[index] = future.result()
+            if progress:
+                progress(len(chunks[index]))
+    return stack_ledgers([results[i] for i in range(len(chunks))])

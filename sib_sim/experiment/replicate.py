@@ -1,0 +1,21 @@
+"""One replication, or a chunk of them, from seed to measured outcomes. Runs inside workers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..measure import OutcomeLedger, measure_outcomes, stack_ledgers
+from ..model import simulate_cohort
+from ..rng import streams
+from ..scenario import Scenario
+
+
+def simulate_replication(scenario: Scenario, seed: int, replication: int) -> OutcomeLedger:
+    """Replication r depends only on (scenario, seed, r): it can be re-run alone."""
+    named = streams(seed, replication)
+    log = simulate_cohort(scenario, named)
+    return measure_outcomes(log, scenario, named)
+
+
+def simulate_chunk(scenario: Scenario, seed: int, replications: Sequence[int]) -> OutcomeLedger:
+    return stack_ledgers([simulate_replication(scenario, seed, r) for r in replications])

@@ -1,0 +1,46 @@
+"""Summary statistics over replications: what summary.json and the printed table show."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from ..finance import IRR_STATUSES
+
+PROBABILITIES = {"investor_p_loss": "investor_loss"}
+
+
+def describe(values: np.ndarray) -> dict[str, float]:
+    """mean, sd, p5, p50, p95 over the finite values (n says how many); never NaN in the output."""
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return {"n": 0}
+    p5, p50, p95 = np.percentile(finite, [5, 50, 95])
+    sd = float(finite.std(ddof=1)) if finite.size > 1 else 0.0
+    return {"mean": float(finite.mean()), "sd": sd, "p5": float(p5), "p50": float(p50), "p95": float(p95),
+            "n": int(finite.size)}
+
+
+def summarise(table: pd.DataFrame) -> dict[str, dict[str, float]]:
+    metrics: dict[str, dict[str, float]] = {}
+    for name in table.columns:
+        if name in ("replication", "investor_irr_status", "investor_loss"):
+            continue
+        metrics[name] = describe(table[name].to_numpy(dtype=float))
+    n = len(table)
+    for name, column in PROBABILITIES.items():
+        metrics[name] = {"value": float(table[column].mean()), "n": n}
+    status = table["investor_irr_status"].to_numpy()
+    for s in IRR_STATUSES:
+        metrics[f"investor_irr_status.{s}"] = {"value": float(np.mean(status == s)), "n": n}
+    return _round(metrics)
+
+
+def _round(metrics: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+    # 12 significant digits: stable text across platforms' last-bit differences in printing.
+    def r(x: float) -> float:
+        return x if isinstance(x, int) or x == 0 or not math.isfinite(x) else float(f"{x:.12g}")
+
+    return {k: {s: r(v) for s, v in stats.items()} for k, stats in metrics.items()}

@@ -1,0 +1,1 @@
+"""Files in and out: scenario YAML with locations, results folders, CSV/JSON/Excel writers."""

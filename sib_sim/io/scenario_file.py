@@ -1,0 +1,185 @@
+"""Reading a scenario file: YAML with locations, `extends`, `--set` overrides, then validation.
+
+Every mistake a user can make in a file or an override ends as one UserError naming the file, line,
+column and field (see DESIGN.md section 8); no raw exception escapes for bad input.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from ..errors import UserError
+from ..scenario import Scenario
+from ..scenario.overrides import FieldPath, dotted, explain_validation_error, set_path
+from .yaml_locations import Located, Source, parse_yaml
+
+_SET_EXAMPLE = "for example --set contract.cap=10000000"
+
+
+@dataclass(frozen=True)
+class ScenarioFile:
+    """A validated scenario and where it came from.
+
+    `sha256` is of the bytes of the file named (not its parents), for the results manifest.
+    `sources` maps dotted field paths ("cohort.referrals.rate_per_month") to their annotations.
+    """
+
+    scenario: Scenario
+    path: str
+    sha256: str
+    sources: dict[str, Source]
+
+
+def read_scenario_file(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> ScenarioFile:
+    """Read, merge (`extends`), override (`--set` texts "a.b.c=value") and validate a scenario file."""
+    filename = os.fspath(path)
+    raw = _read_bytes(filename)
+    located = _load_located(filename, _decode(raw, filename), chain=())
+    for text in overrides:
+        _apply_override(located, text)
+    scenario = _validate(located)
+    sources = {dotted(p): source for p, source in located.sources.items()}
+    return ScenarioFile(scenario, filename, hashlib.sha256(raw).hexdigest(), sources)
+
+
+def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> Scenario:
+    """The validated Scenario in a file; see read_scenario_file."""
+    return read_scenario_file(path, overrides).scenario
+
+
+# --- files -------------------------------------------------------------------------------------
+
+def _read_bytes(filename: str) -> bytes:
+    file = Path(filename)
+    if file.is_dir():
+        raise UserError("this is a directory, not a scenario file", where=filename)
+    try:
+        return file.read_bytes()
+    except FileNotFoundError:
+        raise UserError("scenario file not found", where=filename, hint=_similar_files(file)) from None
+    except OSError as error:
+        raise UserError(f"cannot read the file: {error.strerror}", where=filename) from None
+
+
+def _similar_files(file: Path) -> str | None:
+    """A "did you mean" for a mistyped file name, from the YAML files next to where it should be."""
+    try:
+        names = [p.name for p in file.parent.iterdir() if p.suffix in (".yaml", ".yml")]
+    except OSError:
+        return None
+    close = difflib.get_close_matches(file.name, names, n=1)
+    return f"did you mean {str(file.parent / close[0])!r}?" if close else None
+
+
+def _decode(raw: bytes, filename: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")  # tolerate the byte-order mark some Windows editors write
+    except UnicodeDecodeError as error:
+        raise UserError(f"not UTF-8 text ({error.reason} at byte {error.start})", where=filename) from None
+
+
+# --- extends -----------------------------------------------------------------------------------
+
+def _load_located(filename: str, text: str, chain: tuple[Path, ...]) -> Located:
+    """Parse a file and, if it `extends` another, merge it over its parent (recursively)."""
+    located = parse_yaml(text, filename)
+    if "extends" not in located.data:
+        return located
+    parent_name = _parent_file(located, filename, chain)
+    parent_text = _decode(_read_bytes(parent_name), parent_name)
+    parent = _load_located(parent_name, parent_text, chain + (Path(filename).resolve(),))
+    del located.data["extends"]
+    located.forget(("extends",))
+    return _merge(parent, located)
+
+
+def _parent_file(located: Located, filename: str, chain: tuple[Path, ...]) -> str:
+    """The file named by `extends` (relative to the extending file), checked to exist and not loop."""
+    where = located.values[("extends",)]
+    name = located.data["extends"]
+    if not isinstance(name, str) or not name.strip():
+        raise UserError("extends must name a scenario file", where=where, field="extends",
+                        hint="for example extends: ways_to_wellness.yaml")
+    parent = os.path.normpath(os.path.join(os.path.dirname(filename), name))
+    resolved = Path(parent).resolve()
+    seen = chain + (Path(filename).resolve(),)
+    if resolved in seen:
+        loop = " -> ".join(p.name for p in seen[seen.index(resolved):] + (resolved,))
+        raise UserError(f"extends makes a cycle: {loop}", where=where, field="extends")
+    if not resolved.exists():
+        raise UserError(f"parent scenario {parent!r} not found", where=where, field="extends",
+                        hint=_similar_files(Path(parent)))
+    if resolved.is_dir():
+        raise UserError(f"parent scenario {parent!r} is a directory", where=where, field="extends")
+    return parent
+
+
+def _merge_data(parent: Any, child: Any, path: FieldPath, replaced: list[FieldPath]) -> Any:
+    """Child over parent: mappings merge key by key, anything else (lists too) is replaced whole."""
+    if not (isinstance(parent, dict) and isinstance(child, dict)):
+        replaced.append(path)
+        return child
+    merged = dict(parent)
+    for key, value in child.items():
+        merged[key] = _merge_data(parent[key], value, path + (key,), replaced) if key in parent else value
+    return merged
+
+
+def _merge(parent: Located, child: Located) -> Located:
+    """Merge the data; each location and source comes from the file that supplied the value."""
+    replaced: list[FieldPath] = []
+    merged = Located(_merge_data(parent.data, child.data, (), replaced),
+                     dict(parent.values), dict(parent.keys), dict(parent.sources))
+    for path in replaced:
+        merged.forget(path)
+    merged.values.update(child.values)
+    merged.keys.update(child.keys)
+    merged.sources.update(child.sources)
+    return merged
+
+
+# --- overrides and validation ------------------------------------------------------------------
+
+def _parse_value(text: str, where: str, path: str) -> object:
+    """An override's value as YAML reads it: 10000000 is an int, 2016-01-01 a date, [1, 2] a list."""
+    try:
+        return yaml.safe_load(text)
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
+        problem = getattr(error, "problem", None) or str(error)
+        raise UserError(f"cannot read the value {text.strip()!r}: {problem}", where=where, field=path,
+                        hint="quote text and write lists as [a, b]") from None
+
+
+def _apply_override(located: Located, text: str) -> None:
+    """Apply one "a.b.c=value" override to the raw data; errors point at the override itself."""
+    where = f"--set {text}"
+    path_text, equals, value_text = text.partition("=")
+    if not equals:
+        raise UserError("expected path=value", where=where, hint=_SET_EXAMPLE)
+    if not path_text.strip():
+        raise UserError("missing path before '='", where=where, hint=_SET_EXAMPLE)
+    value = _parse_value(value_text, where, path_text.strip())
+    path = set_path(located.data, path_text.strip(), value, root=Scenario, where=where)
+    located.forget(path)  # the old value's location and source no longer describe it
+    located.values[path] = located.keys[path] = where
+
+
+def _validate(located: Located) -> Scenario:
+    try:
+        return Scenario.model_validate(located.data)
+    except ValidationError as error:
+        problem = explain_validation_error(Scenario, error, located.data)
+        raise UserError(problem.text, where=located.where(problem.path, problem.at_key),
+                        field=dotted(problem.path) or None, hint=problem.hint) from None
+
+
+__all__ = ["ScenarioFile", "Source", "load_scenario", "read_scenario_file"]
