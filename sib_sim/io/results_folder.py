@@ -76,6 +76,7 @@ def write_results_folder(results: Results, out_dir: str | Path, scenario_path: s
     target = Path(out_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.incomplete-", dir=target.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; a results folder is for sharing
     try:
         document = summary_document(results, scenario_path, scenario_sha256, overrides)
         (staging / "summary.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,72 @@
+"""The headline table printed after a run: what a commissioner and an investor read first."""
+
+from __future__ import annotations
+
+import math
+
+from ..scenario import Scenario
+
+SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€"}
+
+
+def money(value: float, currency: str) -> str:
+    """Compact money for a terminal table (full values are in summary.json): £7.93m, £68.4k, £512."""
+    symbol = SYMBOLS.get(currency, f"{currency} ")
+    sign = "-" if value < 0 else ""
+    size = abs(value)
+    if size >= 1e6:
+        return f"{sign}{symbol}{size / 1e6:,.2f}m"
+    if size >= 1e3:
+        return f"{sign}{symbol}{size / 1e3:,.1f}k"
+    return f"{sign}{symbol}{size:,.0f}"
+
+
+def _format(kind: str, currency: str) -> "callable":
+    return {
+        "money": lambda v: money(v, currency),
+        "count": lambda v: f"{v:,.0f}",
+        "share": lambda v: f"{100 * v:.1f}%",
+        "points": lambda v: f"{v:+.2f}",
+        "multiple": lambda v: f"{v:.2f}x",
+    }[kind]
+
+
+def summary_rows(metrics: dict[str, dict[str, float]], scenario: Scenario) -> list[tuple[str, str, list[str]]]:
+    """(section, label, [mean, p5, p50, p95] formatted) for each headline metric present."""
+    wanted = [("Cohort", "Referrals", "referrals", "count"),
+              ("Cohort", "Engaged", "engaged", "count"),
+              ("Cohort", "Completed programme", "completed", "count"),
+              ("Cohort", "Star change, mean (points)", "star_change_mean", "points"),
+              ("Cohort", "Hospital cost below comparison", "hospital_cost_reduction", "share"),
+              ("Payments", "Outcome payments", "payments_total", "money")]
+    wanted += [("Payments", f"  outcome {o.id}", f"payments_by_outcome.{o.id}", "money")
+               for o in scenario.contract.outcomes]
+    wanted += [("Payments", f"  paid by {p.id}", f"payments_by_payer.{p.id}", "money")
+               for p in scenario.contract.payers]
+    wanted += [("Payments", "Cut by caps", "payments_cut_by_caps", "money"),
+               ("Investor", "Capital drawn", "investor_drawn", "money"),
+               ("Investor", "Money multiple", "investor_multiple", "multiple"),
+               ("Investor", "IRR (where defined)", "investor_irr", "share"),
+               ("Commissioner", "Outcome payments", "commissioner_payments", "money"),
+               ("Commissioner", "Cashable hospital savings", "hospital_costs_avoided_cashable", "money"),
+               ("Commissioner", "Net cost", "commissioner_net_cost", "money"),
+               ("Commissioner", "Net cost, NPV", "commissioner_net_cost_npv", "money")]
+    rows = []
+    for section, label, name, kind in wanted:
+        stats = metrics.get(name)
+        if not stats or "mean" not in stats:
+            continue
+        fmt = _format(kind, scenario.currency)
+        rows.append((section, label, [fmt(stats[k]) if math.isfinite(stats[k]) else "-"
+                                      for k in ("mean", "p5", "p50", "p95")]))
+    return rows
+
+
+def probability_lines(metrics: dict[str, dict[str, float]]) -> list[str]:
+    lines = []
+    if "investor_p_loss" in metrics:
+        lines.append(f"Probability the investor loses money: {100 * metrics['investor_p_loss']['value']:.1f}%")
+    undefined = 1.0 - metrics.get("investor_irr_status.ok", {"value": 1.0})["value"]
+    if undefined > 0:
+        lines.append(f"IRR undefined in {100 * undefined:.1f}% of replications (see investor_irr_status)")
+    return lines
