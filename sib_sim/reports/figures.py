@@ -118,13 +118,14 @@ def investor_multiple(results: Results) -> Figure:
     table = results.replications
     multiple = table["investor_multiple"].to_numpy(dtype=float)
     finite = multiple[np.isfinite(multiple)]  # NaN when no capital was drawn: nothing to divide by
+    cap = results.scenario.finance.investor.return_cap_multiple
     if finite.size:
-        ax.hist(finite, bins=min(40, max(10, 2 * int(np.sqrt(finite.size)))), color=BLUE,
-                edgecolor="white", label="Runs")
+        # Fixed edges spanning 1.0x and the cap: runs bunched at the cap (all equal) still plot.
+        edges = np.linspace(min(finite.min(), 1.0) - 0.05, max(finite.max(), cap) + 0.05, 41)
+        ax.hist(finite, bins=edges, color=BLUE, edgecolor="white", label="Runs")
     else:
         _note(ax, "No finite multiples: no investor capital was drawn")
     ax.axvline(1.0, color=RED, linestyle="--", label="Capital back (1.0x)")
-    cap = results.scenario.finance.investor.return_cap_multiple
     ax.axvline(cap, color=GREY, linestyle=":", label=f"Return cap ({cap:.1f}x)")
     loss = table["investor_loss"].to_numpy(dtype=float)
     loss = loss[np.isfinite(loss)]

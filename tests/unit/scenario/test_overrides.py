@@ -102,7 +102,7 @@ def test_revalidation_errors(scenario: Scenario, changes: dict, field: str, word
 BAD_PATHS = [
     ("unknown key", "contract.capp", "unknown key 'capp' in contract", "did you mean 'cap'?"),
     ("unknown id", "contract.outcomes.wellbeng.price", "no item 'wellbeng'", "did you mean 'wellbeing'?"),
-    ("index out of range", "service.link_worker_fte.6.fte", "no item 6", None),
+    ("index out of range", "service.link_worker_fte.40.fte", "no item 40", None),
     ("through a number", "contract.cap.x", "contract.cap is a single value", None),
     ("empty", "", "bad path", None),
     ("empty segment", "contract..cap", "bad path", None),
