@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from .base import Section
+from .base import FieldError, Section
 from .cohort import Cohort, PatientGroup, ReferralPause, Referrals
 from .contract import Claim, Contract, DatedPrice, FixedFee, Payer, PayerShare, SavingsShare, SlidingScale
 from .finance import Commissioner, DeliveryCosts, Finance, Investor
@@ -32,7 +32,8 @@ class Scenario(Section):
     def _cross_checks(self) -> "Scenario":
         payer_ids = [p.id for p in self.contract.payers]
         if self.finance.commissioner.payer not in payer_ids:
-            raise ValueError(
+            raise FieldError(
+                ("finance", "commissioner", "payer"),
                 f"finance.commissioner.payer {self.finance.commissioner.payer!r} is not a contract payer; "
                 f"known: {payer_ids}"
             )

@@ -21,3 +21,15 @@ Positive = Annotated[float, Field(gt=0.0)]
 Months = Annotated[float, Field(ge=0.0)]
 Money = Annotated[float, Field(ge=0.0)]
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+
+
+class FieldError(ValueError):
+    """A check across fields that knows which field is at fault.
+
+    pydantic reports a model validator's error at the model's own location; the loader reads `path`
+    (relative to the model) to point the user at the offending field and its line instead.
+    """
+
+    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.path = path

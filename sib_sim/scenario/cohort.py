@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from .base import Identifier, Months, NonNegative, Positive, Probability, Section
+from .base import FieldError, Identifier, Months, NonNegative, Positive, Probability, Section
 
 
 class ReferralPause(Section):
@@ -17,7 +17,7 @@ class ReferralPause(Section):
     @model_validator(mode="after")
     def _ordered(self) -> "ReferralPause":
         if self.end_month <= self.start_month:
-            raise ValueError("end_month must be after start_month")
+            raise FieldError(("end_month",), "end_month must be after start_month")
         return self
 
 
@@ -35,7 +35,7 @@ class Referrals(Section):
     @model_validator(mode="after")
     def _window(self) -> "Referrals":
         if self.end_month <= self.start_month:
-            raise ValueError("end_month must be after start_month")
+            raise FieldError(("end_month",), "end_month must be after start_month")
         return self
 
 
@@ -62,8 +62,8 @@ class Cohort(Section):
     def _shares(self) -> "Cohort":
         total = sum(g.share for g in self.groups)
         if abs(total - 1.0) > 1e-6:
-            raise ValueError(f"group shares must sum to 1 (they sum to {total:g})")
+            raise FieldError(("groups",), f"group shares must sum to 1 (they sum to {total:g})")
         ids = [g.id for g in self.groups]
         if len(set(ids)) != len(ids):
-            raise ValueError("group ids must be unique")
+            raise FieldError(("groups",), "group ids must be unique")
         return self

@@ -6,7 +6,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field, model_validator
 
-from .base import Identifier, Money, Months, NonNegative, Probability, Section
+from .base import FieldError, Identifier, Money, Months, NonNegative, Probability, Section
 
 
 class DatedPrice(Section):
@@ -46,7 +46,7 @@ class LineBase(Section):
     def _shares(self) -> "LineBase":
         total = sum(p.share for p in self.payers)
         if abs(total - 1.0) > 1e-6:
-            raise ValueError(f"payer shares must sum to 1 (they sum to {total:g})")
+            raise FieldError(("payers",), f"payer shares must sum to 1 (they sum to {total:g})")
         return self
 
 
@@ -66,7 +66,7 @@ class SlidingScale(LineBase):
     def _increasing(self) -> "SlidingScale":
         xs = [x for x, _ in self.points]
         if any(b <= a for a, b in zip(xs, xs[1:])):
-            raise ValueError("sliding scale points must have increasing averages")
+            raise FieldError(("points",), "sliding scale points must have increasing averages")
         return self
 
 
@@ -103,15 +103,18 @@ class Contract(Section):
     def _references(self) -> "Contract":
         payer_ids = [p.id for p in self.payers]
         if len(set(payer_ids)) != len(payer_ids):
-            raise ValueError("payer ids must be unique")
+            raise FieldError(("payers",), "payer ids must be unique")
         line_ids = [o.id for o in self.outcomes]
         if len(set(line_ids)) != len(line_ids):
-            raise ValueError("outcome ids must be unique")
-        for line in self.outcomes:
-            named = [p.payer for p in line.payers] + ([line.overflow_to] if line.overflow_to else [])
-            unknown = sorted(set(named) - set(payer_ids))
-            if unknown:
-                raise ValueError(f"outcome {line.id!r} names unknown payer(s) {unknown}; known: {payer_ids}")
+            raise FieldError(("outcomes",), "outcome ids must be unique")
+        for i, line in enumerate(self.outcomes):
+            for j, share in enumerate(line.payers):
+                if share.payer not in payer_ids:
+                    raise FieldError(("outcomes", i, "payers", j, "payer"),
+                                     f"unknown payer {share.payer!r}; known: {payer_ids}")
+            if line.overflow_to is not None and line.overflow_to not in payer_ids:
+                raise FieldError(("outcomes", i, "overflow_to"),
+                                 f"unknown payer {line.overflow_to!r}; known: {payer_ids}")
         return self
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from .base import Identifier, Money, Months, NonNegative, Positive, Probability, Section
+from .base import FieldError, Identifier, Money, Months, NonNegative, Positive, Probability, Section
 
 
 class ServiceLine(Section):
@@ -42,7 +42,7 @@ class Hospital(Section):
     def _unique(self) -> "Hospital":
         ids = [line.id for line in self.lines]
         if len(set(ids)) != len(ids):
-            raise ValueError("service line ids must be unique")
+            raise FieldError(("lines",), "service line ids must be unique")
         return self
 
 

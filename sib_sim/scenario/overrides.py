@@ -23,6 +23,7 @@ from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from ..errors import UserError
+from .base import FieldError
 
 FieldPath = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
@@ -265,6 +266,9 @@ def _explain_one(root: type[BaseModel], error: Mapping[str, Any], data: object) 
             return Problem(path + ("kind",), "missing required key 'kind'", "one of: " + ", ".join(kinds))
         tag = str(error.get("ctx", {}).get("tag"))
         return Problem(path + ("kind",), f"unknown kind {tag!r}", did_you_mean(tag, kinds))
+    cause = error.get("ctx", {}).get("error")
+    if isinstance(cause, FieldError):  # a cross-field check that names the field at fault
+        path = path + tuple(cause.path)
     message = _plain(error["msg"])
     given = error.get("input")
     if kind != "value_error" and isinstance(given, (str, int, float)):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from .base import Months, NonNegative, Positive, Probability, Section
+from .base import FieldError, Months, NonNegative, Positive, Probability, Section
 
 
 class StaffingStep(Section):
@@ -28,7 +28,7 @@ class Service(Section):
     def _consistent(self) -> "Service":
         months = [s.from_month for s in self.link_worker_fte]
         if months[0] != 0 or months != sorted(months) or len(set(months)) != len(months):
-            raise ValueError("link_worker_fte steps must start at from_month 0 and increase")
+            raise FieldError(("link_worker_fte",), "link_worker_fte steps must start at from_month 0 and increase")
         if self.support_months_max < self.support_months_min:
-            raise ValueError("support_months_max must be at least support_months_min")
+            raise FieldError(("support_months_max",), "support_months_max must be at least support_months_min")
         return self

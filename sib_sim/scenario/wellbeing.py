@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from .base import NonNegative, Probability, Section
+from .base import FieldError, NonNegative, Probability, Section
 
 STAR_AREAS = (
     "lifestyle",
@@ -33,7 +33,7 @@ class Wellbeing(Section):
     @model_validator(mode="after")
     def _bounds(self) -> "Wellbeing":
         if not self.floor < self.ceiling:
-            raise ValueError("floor must be below ceiling")
+            raise FieldError(("ceiling",), "floor must be below ceiling")
         if not self.floor <= self.baseline_mean_per_area <= self.ceiling:
-            raise ValueError("baseline_mean_per_area must lie between floor and ceiling")
+            raise FieldError(("baseline_mean_per_area",), "baseline_mean_per_area must lie between floor and ceiling")
         return self

@@ -192,18 +192,18 @@ EDIT_CASES = [
      "missing required key 'kind'"),
     ("unknown kind", "      kind: savings_share", "      kind: savings_shares", "savings_shares",
      "contract.outcomes.1.kind", "unknown kind 'savings_shares' (did you mean 'savings_share'?)"),
-    ("payer shares not summing to 1", "{payer: ccg, share: 0.3}", "{payer: ccg, share: 0.4}", "id: wellbeing",
-     "contract.outcomes.0", "payer shares must sum to 1 (they sum to 1.1)"),
-    ("outcome names an unknown payer", "{payer: ccg, share: 1.0}", "{payer: nhs, share: 1.0}", "contract:",
-     "contract", "outcome 'secondary_care' names unknown payer(s) ['nhs']"),
-    ("group shares not summing to 1", "{id: old, share: 0.5}", "{id: old, share: 0.6}", "cohort:", "cohort",
-     "group shares must sum to 1"),
-    ("pause ends before it starts", "end_month: 36,", "end_month: 20,", "start_month: 30", "cohort.referrals.pauses.0",
+    ("payer shares not summing to 1", "{payer: ccg, share: 0.3}", "{payer: ccg, share: 0.4}",
+     ("{payer: cbo, share: 0.7}", -1), "contract.outcomes.0.payers", "payer shares must sum to 1 (they sum to 1.1)"),
+    ("outcome names an unknown payer", "{payer: ccg, share: 1.0}", "{payer: nhs, share: 1.0}", "payer: nhs",
+     "contract.outcomes.1.payers.0.payer", "unknown payer 'nhs'; known: ['ccg', 'cbo']"),
+    ("group shares not summing to 1", "{id: old, share: 0.5}", "{id: old, share: 0.6}", "groups:",
+     "cohort.groups", "group shares must sum to 1"),
+    ("pause ends before it starts", "end_month: 36,", "end_month: 20,", "start_month: 30", "cohort.referrals.pauses.0.end_month",
      ": end_month must be after start_month"),
-    ("scale points not increasing", "[[0.5, 0.0], [1.4, 1.0]]", "[[1.5, 0.0], [1.4, 1.0]]", "id: wellbeing",
-     "contract.outcomes.0", "increasing averages"),
-    ("support max below min", "  support_months_max: 24", "  support_months_max: 12", "service:", "service",
-     "support_months_max must be at least support_months_min"),
+    ("scale points not increasing", "[[0.5, 0.0], [1.4, 1.0]]", "[[1.5, 0.0], [1.4, 1.0]]", "[[1.5, 0.0]",
+     "contract.outcomes.0.points", "increasing averages"),
+    ("support max below min", "  support_months_max: 24", "  support_months_max: 12", "support_months_max: 12",
+     "service.support_months_max", "support_months_max must be at least support_months_min"),
     ("date that does not exist", "  start_date: 2015-04-01", "  start_date: 2015-13-01", "start_date",
      "run.start_date", "cannot read this value"),
     ("duplicate key", "  seed: 1", "  seed: 1\n  seed: 2", "seed: 2", "run.seed",
@@ -233,13 +233,16 @@ EDIT_CASES = [
 
 @pytest.mark.parametrize(("old", "new", "at", "field", "words"), [c[1:] for c in EDIT_CASES],
                          ids=[c[0] for c in EDIT_CASES])
-def test_bad_input_names_file_line_and_field(tmp_path: Path, old: str, new: str, at: str,
+def test_bad_input_names_file_line_and_field(tmp_path: Path, old: str, new: str, at: str | tuple[str, int],
                                              field: str | None, words: str) -> None:
     text = edit(old, new)
     path = write(tmp_path, text)
     error = load_error(path)
     message = str(error)
-    assert error.where is not None and error.where.startswith(f"{path}:{line_of(text, at)}:"), message
+    # `at` is a fragment of the line the error must name, or (fragment, offset) for the line the
+    # offset away from it (a list is named by the key line above its first item).
+    line = line_of(text, at[0]) + at[1] if isinstance(at, tuple) else line_of(text, at)
+    assert error.where is not None and error.where.startswith(f"{path}:{line}:"), message
     assert words in message
     if field is not None:
         assert error.field == field
@@ -255,10 +258,12 @@ def test_missing_section_points_at_the_document(tmp_path: Path) -> None:
     assert "missing required key 'finance'" in str(error)
 
 
-def test_cross_section_check_points_at_the_document(tmp_path: Path) -> None:
+def test_cross_section_check_points_at_the_field(tmp_path: Path) -> None:
     path = write(tmp_path, edit("    payer: ccg\n", "    payer: nhs\n"))
     error = load_error(path)
-    assert error.where == f"{path}:1:1"
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "payer: nhs" in text)
+    assert error.where.startswith(f"{path}:{line}:")
+    assert error.field == "finance.commissioner.payer"
     assert "finance.commissioner.payer 'nhs' is not a contract payer" in str(error)
 
 
