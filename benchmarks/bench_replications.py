@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sib_sim import load_scenario
 from sib_sim.contract import apply_contract
-from sib_sim.experiment import evaluate, run, simulate
+from sib_sim.experiment import evaluate, simulate
 from sib_sim.finance import cash_flows
 from sib_sim.measure import measure_outcomes
 from sib_sim.model import simulate_cohort
@@ -70,7 +70,7 @@ def main() -> None:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak memory: main process {own:.0f} MiB, largest worker {children:.0f} MiB")
-    del results, run
+    del results
 
 
 if __name__ == "__main__":
