@@ -8,40 +8,65 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..measure import OutcomeLedger
-from ..scenario.contract import Contract
+from ..errors import UserError
+from ..measure import OutcomeLedger, definitions_for
+from ..scenario.contract import CohortThreshold, Contract, OutcomeLine
 from .caps import CapState
+from .cohorts import cohort_claims
 from .periods import claim_periods, price_by_month
-from .records import CapCut, ClaimRecord, Payments
-from .rules import RULES
+from .records import CapCut, ClaimRecord, Payments, PendingClaim
+from .rules import PERIODIC_RULES
+
+
+def _pending_claims(contract: Contract, ledger: OutcomeLedger) -> list[tuple[int, PendingClaim]]:
+    """Every claim of every line, before caps, in the order claims are made."""
+    horizon = ledger.horizon_months
+    pending = []
+    for line_index, line in enumerate(contract.outcomes):
+        _check_measured(line, ledger)
+        if isinstance(line, CohortThreshold):
+            claims = cohort_claims(line, ledger)
+        else:
+            price = price_by_month(getattr(line, "price", 0.0), horizon)
+            claims = []
+            for period in claim_periods(line.claim, horizon):
+                count, value, earned = PERIODIC_RULES[line.kind](line, ledger, slice(period.start, period.end), price)
+                claims.append(PendingClaim(period.start, period.end, period.claim_month, count, value, earned))
+        pending += [(claim.claim_month, line_index, claim.period_start, claim) for claim in claims]
+    pending.sort(key=lambda item: item[:3])
+    return [(line_index, claim) for _, line_index, _, claim in pending]
+
+
+def _check_measured(line: OutcomeLine, ledger: OutcomeLedger) -> None:
+    """Re-pricing needs the participant outcomes this line pays on to have been counted."""
+    needed = definitions_for([Contract.model_construct(outcomes=[line])]).keys()
+    missing = needed - set(ledger.milestones) - set(ledger.cohorts)
+    if missing:
+        raise UserError(f"outcome line {line.id!r} needs participant outcomes that were not measured "
+                        f"({', '.join(sorted(missing))}); simulate with this contract's definitions "
+                        "(sib_sim.measure.definitions_for)", field=f"contract.outcomes.{line.id}")
 
 
 def apply_contract(contract: Contract, ledger: OutcomeLedger) -> Payments:
     n, horizon = ledger.n_replications, ledger.horizon_months
     payer_ids = [p.id for p in contract.payers]
     line_ids = [o.id for o in contract.outcomes]
-    pending = []
-    for line_index, line in enumerate(contract.outcomes):
-        price = price_by_month(getattr(line, "price", 0.0), horizon)
-        for period in claim_periods(line.claim, horizon):
-            count, value, earned = RULES[line.kind](line, ledger.series, slice(period.start, period.end), price)
-            pending.append((period.claim_month, line_index, period, count, value, earned))
-    pending.sort(key=lambda item: (item[0], item[1], item[2].start))
 
     caps = CapState.start(contract, n)
     paid = np.zeros((n, len(line_ids), len(payer_ids), horizon))
     after_horizon = np.zeros(n)
     claims = []
-    for _, line_index, period, count, value, earned in pending:
+    for line_index, claim in _pending_claims(contract, ledger):
         line = contract.outcomes[line_index]
-        by_payer = caps.apply(line, (period.start, period.end), earned, payer_ids)
-        month = int(np.floor(period.paid_month))
+        by_payer = caps.apply(line, (claim.period_start, claim.period_end), claim.earned, payer_ids)
+        paid_month = claim.claim_month + line.claim.payment_lag_months
+        month = int(np.floor(paid_month))
         if month < horizon:
             paid[:, line_index, :, month] += by_payer
         else:
             after_horizon += by_payer.sum(axis=1)
-        claims.append(ClaimRecord(line.id, period.start, period.end, period.claim_month, period.paid_month,
-                                  count, value, earned, by_payer))
+        claims.append(ClaimRecord(line.id, claim.period_start, claim.period_end, claim.claim_month, paid_month,
+                                  claim.count, claim.value, claim.earned, by_payer))
     return Payments(tuple(line_ids), tuple(payer_ids), paid, tuple(claims), tuple(caps.cuts), after_horizon)
 
 

@@ -16,7 +16,6 @@ class ClaimPeriod:
     start: int
     end: int  # exclusive
     claim_month: float
-    paid_month: float
 
 
 def claim_periods(claim: Claim, horizon_months: int) -> list[ClaimPeriod]:
@@ -32,7 +31,7 @@ def claim_periods(claim: Claim, horizon_months: int) -> list[ClaimPeriod]:
     for start in range(0, last, length):
         end = min(start + length, last)
         claim_month = max(end + claim.evidence_delay_months, claim.first_claim_month)
-        periods.append(ClaimPeriod(start, end, claim_month, claim_month + claim.payment_lag_months))
+        periods.append(ClaimPeriod(start, end, claim_month))
     return periods
 
 

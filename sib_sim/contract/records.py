@@ -8,6 +8,18 @@ import numpy as np
 
 
 @dataclass(frozen=True)
+class PendingClaim:
+    """A claim as a rule makes it, before caps and payers."""
+
+    period_start: float
+    period_end: float
+    claim_month: float
+    count: np.ndarray  # what the rule counted (Stars, participants, patient-months)
+    value: np.ndarray  # the average, saving or reduction the rule read (NaN where it has none)
+    earned: np.ndarray
+
+
+@dataclass(frozen=True)
 class ClaimRecord:
     """One claim of one outcome line for one claim period; arrays have one value per replication."""
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..contract import apply_contract
 from ..finance import cash_flows
-from ..measure import OutcomeLedger
+from ..measure import OutcomeDefinitions, OutcomeLedger
 from ..scenario import Scenario
 from .executor import Progress, default_workers, simulate_local
 from .metrics import monthly_streams, replications_table
@@ -17,11 +17,16 @@ from .summary import summarise
 
 
 def simulate(scenario: Scenario, replications: Sequence[int] | None = None, seed: int | None = None,
-             workers: int | None = None, progress: Progress | None = None) -> OutcomeLedger:
-    """Simulate and measure cohorts: the expensive part, independent of contract and finance terms."""
+             workers: int | None = None, progress: Progress | None = None,
+             definitions: OutcomeDefinitions | None = None) -> OutcomeLedger:
+    """Simulate and measure cohorts: the expensive part, independent of contract and finance terms.
+
+    `definitions`: the participant-level outcomes to count, by default those of the scenario's own
+    contract; to re-price under other contracts, pass `definitions_for([c1, c2, ...])`.
+    """
     reps = list(range(scenario.run.replications)) if replications is None else list(replications)
     return simulate_local(scenario, scenario.run.seed if seed is None else seed, reps,
-                          default_workers() if workers is None else workers, progress)
+                          default_workers() if workers is None else workers, progress, definitions)
 
 
 def evaluate(scenario: Scenario, ledger: OutcomeLedger, seed: int | None = None,
@@ -43,4 +48,6 @@ def run(scenario: Scenario, replications: int | None = None, seed: int | None = 
     return evaluate(scenario, ledger, seed)
 
 
-__all__ = ["Results", "evaluate", "run", "simulate", "summarise"]
+from .compare import Comparison, compare, term_differences  # noqa: E402 - uses evaluate above
+
+__all__ = ["Comparison", "Results", "compare", "evaluate", "run", "simulate", "summarise", "term_differences"]

@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
-from ..measure import OutcomeLedger, stack_ledgers
+from ..measure import OutcomeDefinitions, OutcomeLedger, stack_ledgers
 from ..scenario import Scenario
 from .replicate import simulate_chunk
 
@@ -29,12 +29,12 @@ def chunk(replications: Sequence[int], workers: int) -> list[list[int]]:
 
 
 def simulate_local(scenario: Scenario, seed: int, replications: Sequence[int], workers: int,
-                   progress: Progress | None = None) -> OutcomeLedger:
+                   progress: Progress | None = None, definitions: OutcomeDefinitions | None = None) -> OutcomeLedger:
     chunks = chunk(replications, workers)
     if workers <= 1 or len(chunks) == 1:
         ledgers = []
         for part in chunks:
-            ledgers.append(simulate_chunk(scenario, seed, part))
+            ledgers.append(simulate_chunk(scenario, seed, part, definitions))
             if progress:
                 progress(len(part))
         return stack_ledgers(ledgers)
@@ -43,7 +43,8 @@ def simulate_local(scenario: Scenario, seed: int, replications: Sequence[int], w
     # threads (a progress bar), so forking under one is safe.
     results: dict[int, OutcomeLedger] = {}
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context()) as pool:
-        futures = {pool.submit(simulate_chunk, scenario, seed, part): i for i, part in enumerate(chunks)}
+        futures = {pool.submit(simulate_chunk, scenario, seed, part, definitions): i
+                   for i, part in enumerate(chunks)}
         for future in as_completed(futures):
             index = futures[future]
             results[index] = future.result()

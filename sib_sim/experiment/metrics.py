@@ -76,7 +76,10 @@ def monthly_streams(ledger: OutcomeLedger, payments: Payments, flows: CashFlows)
     out |= {
         "investor.drawdown": w.draws, "investor.repayment": w.repayments, "investor.return": w.returns,
         "investor.net": flows.investor_net, "spv.retained": w.spv_retained, "spv.unfunded": w.unfunded,
-        "spv.cash": w.cash,
+        "spv.cash": w.cash, "spv.delivery_cut": w.delivery_cut, "spv.top_up": w.top_up,
+        "provider.fees_paid": w.costs_paid + w.deferred_paid, "provider.fees_owed": w.deferred,
+        "surplus.investor": w.surplus_investor, "surplus.provider": w.surplus_provider,
+        "surplus.commissioner": w.surplus_commissioner,
     }
     out |= {f"cohort.{k}": s[k] for k in ("referrals", "engaged", "completed", "disengaged", "in_service",
                                            "waiting", "capacity", "star_followups")}

@@ -9,7 +9,9 @@ import pandas as pd
 
 from ..finance import IRR_STATUSES
 
-PROBABILITIES = {"investor_p_loss": "investor_loss"}
+# Probability metric -> the 0/1 flag column it is the mean of (flags are not summarised themselves).
+PROBABILITIES = {"investor_p_loss": "investor_loss", "provider_p_loss": "provider_loss",
+                 "p_delivery_cut": "delivery_cut_any"}
 
 
 def describe(values: np.ndarray) -> dict[str, float]:
@@ -26,7 +28,7 @@ def describe(values: np.ndarray) -> dict[str, float]:
 def summarise(table: pd.DataFrame) -> dict[str, dict[str, float]]:
     metrics: dict[str, dict[str, float]] = {}
     for name in table.columns:
-        if name in ("replication", "investor_irr_status", "investor_loss"):
+        if name in ("replication", "investor_irr_status") or name in PROBABILITIES.values():
             continue
         metrics[name] = describe(table[name].to_numpy(dtype=float))
     n = len(table)

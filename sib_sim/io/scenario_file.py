@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..errors import UserError
 from ..scenario import Scenario
-from ..scenario.overrides import FieldPath, dotted, explain_validation_error, set_path
+from ..scenario.overrides import M, FieldPath, dotted, explain_validation_error, set_path
+from ..scenario.terms import Terms
 from .yaml_locations import Located, Source, parse_yaml
 
 _SET_EXAMPLE = "for example --set contract.cap=10000000"
@@ -45,10 +46,26 @@ def read_scenario_file(path: str | os.PathLike[str], overrides: Sequence[str] = 
     raw = _read_bytes(filename)
     located = _load_located(filename, _decode(raw, filename), chain=())
     for text in overrides:
-        _apply_override(located, text)
-    scenario = _validate(located)
+        _apply_override(located, text, Scenario)
+    scenario = _validate(located, Scenario)
     sources = {dotted(p): source for p, source in located.sources.items()}
     return ScenarioFile(scenario, filename, hashlib.sha256(raw).hexdigest(), sources)
+
+
+def read_terms_file(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> Terms:
+    """Contract terms for pricing observed outcomes: a whole scenario file, or one with only
+    `name`, `currency`, `run` and `contract` (the model sections are then not needed)."""
+    filename = os.fspath(path)
+    located = _load_located(filename, _decode(_read_bytes(filename), filename), chain=())
+    if set(located.data) - set(Terms.model_fields):
+        for text in overrides:
+            _apply_override(located, text, Scenario)
+        scenario = _validate(located, Scenario)
+        return Terms(name=scenario.name, description=scenario.description, currency=scenario.currency,
+                     run=scenario.run, contract=scenario.contract)
+    for text in overrides:
+        _apply_override(located, text, Terms)
+    return _validate(located, Terms)
 
 
 def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> Scenario:
@@ -159,7 +176,7 @@ def _parse_value(text: str, where: str, path: str) -> object:
                         hint="quote text and write lists as [a, b]") from None
 
 
-def _apply_override(located: Located, text: str) -> None:
+def _apply_override(located: Located, text: str, root: type[BaseModel]) -> None:
     """Apply one "a.b.c=value" override to the raw data; errors point at the override itself."""
     where = f"--set {text}"
     path_text, equals, value_text = text.partition("=")
@@ -168,18 +185,18 @@ def _apply_override(located: Located, text: str) -> None:
     if not path_text.strip():
         raise UserError("missing path before '='", where=where, hint=_SET_EXAMPLE)
     value = _parse_value(value_text, where, path_text.strip())
-    path = set_path(located.data, path_text.strip(), value, root=Scenario, where=where)
+    path = set_path(located.data, path_text.strip(), value, root=root, where=where)
     located.forget(path)  # the old value's location and source no longer describe it
     located.values[path] = located.keys[path] = where
 
 
-def _validate(located: Located) -> Scenario:
+def _validate(located: Located, root: type[M]) -> M:
     try:
-        return Scenario.model_validate(located.data)
+        return root.model_validate(located.data)
     except ValidationError as error:
-        problem = explain_validation_error(Scenario, error, located.data)
+        problem = explain_validation_error(root, error, located.data)
         raise UserError(problem.text, where=located.where(problem.path, problem.at_key),
                         field=dotted(problem.path) or None, hint=problem.hint) from None
 
 
-__all__ = ["ScenarioFile", "Source", "load_scenario", "read_scenario_file"]
+__all__ = ["ScenarioFile", "Source", "load_scenario", "read_scenario_file", "read_terms_file"]

@@ -11,26 +11,37 @@ import numpy as np
 from ..model import CohortLog
 from ..rng import Streams
 from ..scenario import Scenario
+from .cohorts import cohort_row
 from .comparison import comparison_cost
 from .flow_series import flow_series
+from .definitions import OutcomeDefinitions, definitions_for
 from .ledger import SCALARS, SERIES, STAR_CHANGE_BINS, OutcomeLedger, stack_ledgers
+from .milestones import max_occurrences, milestone_series
 from .stars import change_histogram, latest_change, record_stars, star_series
 
 
-def measure_outcomes(log: CohortLog, scenario: Scenario, streams: Streams) -> OutcomeLedger:
-    """One replication's measured outcomes, as a ledger with a replication axis of length 1."""
+def measure_outcomes(log: CohortLog, scenario: Scenario, streams: Streams,
+                     definitions: OutcomeDefinitions | None = None) -> OutcomeLedger:
+    """One replication's measured outcomes, as a ledger with a replication axis of length 1.
+
+    `definitions` are the participant-level outcomes to count (default: those the scenario's own
+    contract needs; pass the union over variants to re-price one cohort under several contracts).
+    """
+    definitions = definitions_for([scenario.contract]) if definitions is None else definitions
     horizon = log.horizon_months
     recorded, true = record_stars(log, scenario, streams.measurement)
     followups, change_sum = star_series(log, recorded, horizon)
     change, true_change = latest_change(recorded), latest_change(true)
     has = ~np.isnan(change)
     hospital = log.hospital
+    comparison, comparison_by_start = comparison_cost(log, scenario, streams.comparison,
+                                                      split=bool(definitions.cohorts))
     series = flow_series(log) | {
         "star_followups": followups,
         "star_change_sum": change_sum,
         "hospital_patient_months": hospital.patient_months,
         "hospital_treated_cost": hospital.cost,
-        "hospital_comparison_cost": comparison_cost(log, scenario, streams.comparison),
+        "hospital_comparison_cost": comparison,
         "hospital_counterfactual_cost": hospital.counterfactual_cost,
         "hospital_expected_cost": hospital.expected_cost,
     }
@@ -43,7 +54,11 @@ def measure_outcomes(log: CohortLog, scenario: Scenario, streams: Streams) -> Ou
         series={k: np.asarray(series[k], dtype=float)[None, :] for k in SERIES},
         scalars={k: np.array([scalars[k]]) for k in SCALARS},
         star_change_histogram=change_histogram(change)[None, :],
+        milestones={m.key: milestone_series(m, log, recorded, max_occurrences(scenario))[None]
+                    for m in definitions.milestones},
+        cohorts={c.key: cohort_row(c, log, scenario, comparison_by_start)[None] for c in definitions.cohorts},
     )
 
 
-__all__ = ["STAR_CHANGE_BINS", "OutcomeLedger", "measure_outcomes", "stack_ledgers"]
+__all__ = ["STAR_CHANGE_BINS", "OutcomeDefinitions", "OutcomeLedger", "definitions_for", "measure_outcomes",
+           "stack_ledgers"]

@@ -10,12 +10,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..model import CohortLog
-from ..model.hospital import line_arrays, risk_weights, secular_trend
+from ..model.hospital import group_by_start, line_arrays, risk_weights, secular_trend, split_by_start
 from ..scenario import Scenario
 
 
-def comparison_cost(log: CohortLog, scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
-    """(H,) measured comparison cost per month, scaled to one comparison patient per participant."""
+def comparison_cost(log: CohortLog, scenario: Scenario, rng: np.random.Generator,
+                    split: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+    """(H,) measured comparison cost per month, scaled to one comparison patient per participant,
+    and, if `split`, the counts (H, L, S) split by the start month of the matched participant."""
     h = scenario.hospital
     n = log.participants.size
     n_comparison = max(int(round(h.comparison.patients_per_participant * n)), 1) if n else 0
@@ -30,4 +32,8 @@ def comparison_cost(log: CohortLog, scenario: Scenario, rng: np.random.Generator
     expected = secular_trend(scenario)[:, None] * rate[None, :] * weight.sum(axis=0)[:, None]
     counts = rng.poisson(expected)
     scale = n / n_comparison if n_comparison else 0.0
-    return (counts @ unit_cost) * scale
+    by_start = None
+    if split:  # drawn last from this stream: the monthly counts above do not depend on it
+        rate = secular_trend(scenario)[None, :, None] * rate[None, None, :] * group_by_start(weight, start)[:, :, None]
+        by_start = split_by_start(counts, rate, rng) * scale
+    return (counts @ unit_cost) * scale, by_start

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -38,9 +38,18 @@ STAR_CHANGE_BINS = np.arange(-72, 73)  # possible changes in a total of 8 areas 
 
 @dataclass(frozen=True)
 class OutcomeLedger:
+    """What was measured, stacked over replications.
+
+    `milestones[key]` (n, occurrences, horizon): participants reaching a participant outcome for the
+    j-th time by month; `cohorts[key]` (n, 3): participants, their cost (or count) and the comparison
+    cohort's, over each participant's follow-up. Keys come from measure.definitions.
+    """
+
     series: dict[str, np.ndarray]
     scalars: dict[str, np.ndarray]
     star_change_histogram: np.ndarray  # (n_replications, len(STAR_CHANGE_BINS)) patients by change
+    milestones: dict[str, np.ndarray] = field(default_factory=dict)
+    cohorts: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def n_replications(self) -> int:
@@ -57,4 +66,6 @@ def stack_ledgers(ledgers: Sequence[OutcomeLedger]) -> OutcomeLedger:
         series={k: np.concatenate([x.series[k] for x in ledgers]) for k in ledgers[0].series},
         scalars={k: np.concatenate([x.scalars[k] for x in ledgers]) for k in ledgers[0].scalars},
         star_change_histogram=np.concatenate([x.star_change_histogram for x in ledgers]),
+        milestones={k: np.concatenate([x.milestones[k] for x in ledgers]) for k in ledgers[0].milestones},
+        cohorts={k: np.concatenate([x.cohorts[k] for x in ledgers]) for k in ledgers[0].cohorts},
     )

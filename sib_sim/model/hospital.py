@@ -24,6 +24,7 @@ class HospitalUse:
     cost: np.ndarray  # (H,) observed participant cost
     expected_cost: np.ndarray  # (H,) expected cost with support
     counterfactual_cost: np.ndarray  # (H,) expected cost of the same people without support
+    by_start: np.ndarray  # (H, L, S) the observed counts split by the month participants started
 
 
 def follow_up_mask(start: np.ndarray, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
@@ -76,10 +77,42 @@ def simulate_hospital_use(scenario: Scenario, start: np.ndarray, end: np.ndarray
     without = trend[:, None] * rate[None, :] * risk[:, None]
     expected = without - trend[:, None] * rate[None, :] * effect[None, :] * treated_risk[:, None]
     counts = rng.poisson(np.maximum(expected, 0.0))
+    # Split by start month after the monthly draw (and from the same stream, last), so the monthly
+    # numbers do not depend on whether anyone asks for the split.
+    by_start_rate = (group_by_start(weight, start)[:, :, None]
+                     - group_by_start(weight * strength, start)[:, :, None] * effect[None, None, :])
+    by_start = split_by_start(counts, by_start_rate, rng)
     return HospitalUse(
         patient_months=follow_up_mask(start, scenario)[0].sum(axis=0).astype(float),
         counts=counts,
         cost=counts @ unit_cost,
         expected_cost=expected @ unit_cost,
         counterfactual_cost=without @ unit_cost,
+        by_start=by_start,
     )
+
+
+def group_by_start(values: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """(S, H): rows of `values` (n, H) summed by each patient's start month (S = H months)."""
+    horizon = values.shape[1]
+    month = np.clip(np.floor(start).astype(int), 0, horizon - 1)
+    out = np.zeros((horizon, horizon))
+    if month.size:
+        order = np.argsort(month, kind="stable")
+        first = np.flatnonzero(np.r_[True, np.diff(month[order]) > 0])
+        out[month[order][first]] = np.add.reduceat(values[order], first, axis=0)
+    return out
+
+
+def split_by_start(counts: np.ndarray, rate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """(H, L, S): each month's Poisson count split among start months in proportion to their rate.
+
+    A Poisson total split multinomially is exactly independent Poissons per part, so this is the
+    same as drawing each start month's count on its own, and it adds up to the monthly count.
+    """
+    weights = np.maximum(np.moveaxis(rate, 0, -1), 0.0)  # (H, L, S)
+    total = weights.sum(axis=-1, keepdims=True)
+    uniform = np.full(weights.shape, 1.0 / weights.shape[-1])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(total > 0, weights / np.where(total > 0, total, 1.0), uniform)
+    return rng.multinomial(counts, p)

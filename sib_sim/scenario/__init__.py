@@ -6,7 +6,8 @@ from pydantic import Field, model_validator
 
 from .base import FieldError, Section
 from .cohort import Cohort, PatientGroup, ReferralPause, Referrals
-from .contract import Claim, Contract, DatedPrice, FixedFee, Payer, PayerShare, SavingsShare, SlidingScale
+from .contract import (Claim, CohortThreshold, CohortWindow, Contract, DatedPrice, FixedFee, ParticipantOutcome,
+                       Payer, PayerShare, PerParticipant, Pooled, SavingsShare, SlidingScale, Tier)
 from .finance import Commissioner, DeliveryCosts, Finance, Investor
 from .hospital import Comparison, Hospital, RegressionToMean, ServiceLine
 from .run import Run
@@ -37,11 +38,17 @@ class Scenario(Section):
                 f"finance.commissioner.payer {self.finance.commissioner.payer!r} is not a contract payer; "
                 f"known: {payer_ids}"
             )
+        lines = ["cost"] + [x.id for x in self.hospital.lines]
+        for i, rule in enumerate(self.contract.outcomes):
+            if isinstance(rule, CohortThreshold) and rule.measure not in lines:
+                raise FieldError(("contract", "outcomes", i, "measure"),
+                                 f"unknown measure {rule.measure!r}; known: {lines}")
         return self
 
 
 __all__ = [
-    "STAR_AREAS", "Claim", "Cohort", "Commissioner", "Comparison", "Contract", "DatedPrice", "DeliveryCosts",
+    "STAR_AREAS", "Claim", "Cohort", "CohortThreshold", "CohortWindow", "ParticipantOutcome", "PerParticipant",
+    "Pooled", "Tier", "Commissioner", "Comparison", "Contract", "DatedPrice", "DeliveryCosts",
     "Finance", "FixedFee", "Hospital", "Investor", "PatientGroup", "Payer", "PayerShare", "ReferralPause",
     "Referrals", "RegressionToMean", "Run", "SavingsShare", "Scenario", "Service", "ServiceLine",
     "SlidingScale", "StaffingStep", "Wellbeing",

@@ -9,12 +9,13 @@ import pytest
 from sib_sim.finance.investor import irr_with_status, payback_month
 from sib_sim.finance.waterfall import run_waterfall
 from sib_sim.scenario import Investor
+from sib_sim.scenario.finance import SurplusSplit
 
 
 def test_waterfall_hand_case():
     income = np.array([[0, 0, 100, 0, 300]], dtype=float)
     costs = np.array([[50, 50, 50, 50, 0]], dtype=float)
-    investor = Investor(commitment=120, cash_buffer=0, reserve_months=0, return_cap_multiple=1.5, share_above_cap=0)
+    investor = Investor(commitment=120, cash_buffer=0, reserve_months=0, return_cap={"multiple": 1.5})
     w = run_waterfall(income, costs, investor)
     assert w.draws[0].tolist() == [50, 50, 0, 20, 0]
     assert w.unfunded[0].tolist() == [0, 0, 0, 30, 0]  # commitment exhausted in month 3
@@ -24,11 +25,11 @@ def test_waterfall_hand_case():
     assert w.cash[0].tolist() == [0, 0, 0, 0, 0]
 
 
-def test_share_above_cap_goes_to_investor():
+def test_investor_share_of_surplus_above_cap():
     income = np.array([[0, 400]], dtype=float)
     costs = np.array([[100, 0]], dtype=float)
-    investor = Investor(commitment=100, reserve_months=0, return_cap_multiple=2.0, share_above_cap=0.25)
-    w = run_waterfall(income, costs, investor)
+    investor = Investor(commitment=100, reserve_months=0, return_cap={"multiple": 2.0})
+    w = run_waterfall(income, costs, investor, split=SurplusSplit(investor=0.25, provider=0.75))
     # 400 surplus: 100 capital, 100 capped return, 200 above: 50 to the investor, 150 kept.
     assert w.repayments.sum() == 100 and w.returns.sum() == 150 and w.spv_retained.sum() == 150
 
@@ -36,7 +37,7 @@ def test_share_above_cap_goes_to_investor():
 def test_reserve_holds_cash_back_until_the_end():
     income = np.array([[0, 300, 0, 0]], dtype=float)
     costs = np.array([[100, 50, 50, 50]], dtype=float)
-    investor = Investor(commitment=100, reserve_months=2, return_cap_multiple=3.0)
+    investor = Investor(commitment=100, reserve_months=2, return_cap={"multiple": 3.0})
     w = run_waterfall(income, costs, investor)
     # Month 1: cash 250; the next two months' costs (100) stay in reserve; 150 goes out: 100 capital,
     # 50 return. The reserve then pays months 2 and 3.

@@ -1,0 +1,48 @@
+"""Cohort threshold lines (Peterborough-style): a cohort is paid only if its reduction reaches a tier.
+
+Each cohort is claimed once its last participant's follow-up is over (plus the evidence delay). The
+pooled test, if any, is claimed with the last cohort: if all cohorts together reach its threshold it
+pays for the whole pooled effect, net of what the cohorts already earned.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..measure import OutcomeLedger
+from ..measure.definitions import CohortMeasure, cohort_measures
+from ..scenario.contract import CohortThreshold
+from .records import PendingClaim
+
+
+def _measured(ledger: OutcomeLedger, measure: CohortMeasure) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    data = ledger.cohorts[measure.key]
+    participants, treated, comparison = data[:, 0], data[:, 1], data[:, 2]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        reduction = np.where(comparison > 0, 1.0 - treated / np.where(comparison > 0, comparison, 1.0), 0.0)
+    return participants, reduction, np.maximum(comparison - treated, 0.0)
+
+
+def _tier_price(line: CohortThreshold, reduction: np.ndarray) -> np.ndarray:
+    price = np.zeros(reduction.shape)
+    for tier in line.tiers:  # increasing thresholds: the highest tier reached wins
+        price = np.where(reduction >= tier.at_least, tier.price, price)
+    return price
+
+
+def cohort_claims(line: CohortThreshold, ledger: OutcomeLedger) -> list[PendingClaim]:
+    measures = cohort_measures(line)
+    claims = []
+    for window, measure in zip(line.cohorts, measures):
+        participants, reduction, avoided = _measured(ledger, measure)
+        ready = max(window.start_to + line.follow_up_months + line.claim.evidence_delay_months,
+                    line.claim.first_claim_month)
+        claims.append(PendingClaim(window.start_from, window.start_to, ready, participants, reduction,
+                                  _tier_price(line, reduction) * avoided))
+    if line.pooled is not None:
+        participants, reduction, avoided = _measured(ledger, measures[-1])
+        whole = np.where(reduction >= line.pooled.at_least, line.tiers[0].price * avoided, 0.0)
+        already = sum(c.earned for c in claims)
+        claims.append(PendingClaim(measures[-1].start_from, measures[-1].start_to, max(c.claim_month for c in claims),
+                                  participants, reduction, np.maximum(whole - already, 0.0)))
+    return claims

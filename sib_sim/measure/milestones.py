@@ -1,0 +1,54 @@
+"""Participant milestones: how many participants reach an outcome for the j-th time, by month.
+
+The j-th time matters for rate cards that pay at most N times per participant: paying the first N
+occurrences is summing the first N rows, with no per-participant data kept.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..model import CohortLog
+from ..scenario import Scenario
+from ..scenario.contract import ParticipantOutcome
+
+
+def max_occurrences(scenario: Scenario) -> int:
+    """Follow-up Stars a participant can have: the programme's longest length over the interval."""
+    service = scenario.service
+    return max(int(np.floor(service.support_months_max / service.assessment_interval_months)), 1)
+
+
+def milestone_series(outcome: ParticipantOutcome, log: CohortLog, recorded: np.ndarray,
+                     occurrences: int) -> np.ndarray:
+    """(occurrences, horizon) participants reaching `outcome` for the j-th time in each month."""
+    horizon = log.horizon_months
+    months, nth = _events(outcome, log, recorded)
+    keep = (months >= 0) & (months < horizon) & (nth < occurrences)
+    flat = nth[keep] * horizon + np.floor(months[keep]).astype(int)
+    return np.bincount(flat, minlength=occurrences * horizon).reshape(occurrences, horizon).astype(float)
+
+
+def _events(outcome: ParticipantOutcome, log: CohortLog, recorded: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    f = log.flow
+    p = log.participants
+    start, end = f.start_month[p], f.end_month[p]
+    if outcome.measure == "star_change":
+        change = recorded[:, 1:] - recorded[:, :1]
+        reached = np.nan_to_num(change, nan=-np.inf) >= outcome.at_least
+        if outcome.assessment is not None:
+            column = outcome.assessment - 1
+            mask = np.zeros_like(reached)
+            if column < reached.shape[1]:
+                mask[:, column] = True
+            reached &= mask
+        nth = np.cumsum(reached, axis=1) - 1
+        return log.star_times[:, 1:][reached], nth[reached]
+    if outcome.measure == "engaged":
+        when = start
+    elif outcome.measure == "completed":
+        when = np.where(f.completed[p], end, np.nan)
+    else:  # in_support for at least `at_least` months
+        when = np.where(end - start >= outcome.at_least, start + outcome.at_least, np.nan)
+    when = when[~np.isnan(when)]
+    return when, np.zeros(when.size, dtype=int)
