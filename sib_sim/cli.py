@@ -12,16 +12,22 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
+from .contract import Payments, apply_contract
 from .errors import UserError
 from .experiment import run as run_scenario
+from .io.observed import pricing_contract, read_observed
+from .io.pricing_folder import write_pricing_folder
 from .io.results_folder import write_results_folder
-from .io.scenario_file import read_scenario_file
+from .io.scenario_file import read_scenario_file, read_terms_file
 from .reports import make_figures
-from .reports.summary_table import probability_lines, summary_rows
+from .reports.pricing import claims_table, cuts_table, pricing_summary
+from .reports.summary_table import SYMBOLS, probability_lines, summary_rows
+from .scenario.terms import Terms
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Simulate outcomes contracts (social impact bonds): payments, costs and returns.")
@@ -116,6 +122,105 @@ def _print_summary(metrics: dict, scenario, n: int, seed: int) -> None:
     out.print(table)
     for line in probability_lines(metrics):
         out.print(line, highlight=False)
+
+
+@app.command()
+def price(
+    terms: Annotated[Path, typer.Argument(help="Contract terms: a scenario file, or one with only name, "
+                                               "currency, run and contract.", show_default=False)],
+    outcomes: Annotated[Path, typer.Option("--outcomes", help="Observed outcomes CSV (columns outcome, period "
+                                           "or date, count, value, cohort, comparison).", show_default=False)],
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write payments.csv, cuts.csv and "
+                                                    "summary.json to this folder.")] = None,
+    set_: SetOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
+) -> None:
+    """Price observed outcomes under a contract, with no simulation: check invoices, re-price history.
+
+    The same contract code as the simulation pays the observed counts: claim periods, prices, caps,
+    payers and timing. Prints every claim, the totals by payer and line, and every cap cut.
+
+    Example: sib-sim price scenarios/ways_to_wellness.yaml --outcomes observed.csv --out priced/2017q1
+    """
+    overrides = tuple(set_ or ())
+    try:
+        contract_terms = read_terms_file(terms, overrides)
+        ledger = read_observed(outcomes, contract_terms)
+        payments = apply_contract(pricing_contract(contract_terms), ledger)
+        target = None if out_dir is None else write_pricing_folder(payments, out_dir, contract_terms, terms,
+                                                                    outcomes, overrides)
+    except UserError as e:
+        _fail_user(e)
+    except Exception as e:  # noqa: BLE001 - anything else is our bug: say so, keep the traceback
+        _fail_internal(e)
+    if not quiet:
+        _print_pricing(payments, contract_terms)
+        if target is not None:
+            out.print(f"Payments written to {target}/", highlight=False)
+
+
+def _cash(value: float, currency: str) -> str:
+    """Money to the penny, for checking invoices: £1,234.50."""
+    symbol = SYMBOLS.get(currency, f"{currency} ")
+    return f"{'-' if value < -0.005 else ''}{symbol}{abs(value):,.2f}"
+
+
+def _number(value: float) -> str:
+    if value != value:  # NaN: the rule reads no value
+        return ""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.4g}"
+
+
+def _table(title: str, columns: tuple[str, ...]) -> Table:
+    """Text columns left, numbers right; a narrow terminal folds cells rather than hiding digits."""
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for column in columns:
+        table.add_column(column, justify="left" if column in ("line", "payer", "level") else "right",
+                         overflow="fold", min_width=len(column), no_wrap=column != "line")
+    return table
+
+
+def _print_pricing(payments: Payments, terms: Terms) -> None:
+    c = terms.currency
+    out.print(_claims_table(payments, f"{terms.name}: claims on observed outcomes ({c})", c))
+    summary = pricing_summary(payments)
+    payers = _table("By payer", ("payer", "paid"))
+    for payer, paid in summary["by_payer"].items():
+        payers.add_row(payer, _cash(paid, c))
+    out.print(payers)
+    lines = _table("By outcome line", ("line", "earned", "paid", "cut"))
+    for line, amounts in summary["by_line"].items():
+        lines.add_row(line, *(_cash(amounts[k], c) for k in ("earned", "paid", "cut")))
+    out.print(lines)
+    cuts = cuts_table(payments)
+    if cuts.empty:
+        out.print("No cap cut any claim.")
+    else:
+        table = _table("Cut by caps", ("line", "months", "level", "payer", "amount"))
+        for cut in cuts.itertuples():
+            table.add_row(cut.line, f"{cut.period_start:g}-{cut.period_end:g}", cut.level, cut.payer or "-",
+                          _cash(cut.amount, c))
+        out.print(table)
+    out.print(f"Total paid: {_cash(summary['total'], c)} (earned {_cash(summary['earned'], c)}, "
+              f"cut by caps {_cash(summary['cut_total'], c)})", highlight=False)
+
+
+def _claims_table(payments: Payments, title: str, currency: str) -> Table:
+    """One row per claim (payers summed); claims with nothing counted, earned or paid are left out."""
+    claims = claims_table(payments)
+    per_claim = claims.groupby(claims.index // len(payments.payer_ids)).agg(
+        {"line": "first", "period_start": "first", "period_end": "first", "claim_month": "first",
+         "paid_month": "first", "count": "first", "value": "first", "earned": "first", "paid": "sum"})
+    shown = per_claim[(per_claim["count"].abs() + per_claim["earned"].abs() + per_claim["paid"].abs()) > 1e-9]
+    table = _table(title, ("line", "months", "claim", "paid in", "count", "value", "earned", "paid"))
+    for row in shown.itertuples():
+        table.add_row(row.line, f"{row.period_start:g}-{row.period_end:g}", f"{row.claim_month:g}",
+                      f"{row.paid_month:g}", f"{row.count:,.4g}", _number(row.value), _cash(row.earned, currency),
+                      _cash(row.paid, currency))
+    hidden = len(per_claim) - len(shown)
+    if hidden:
+        table.caption = f"{hidden} claims with nothing counted or earned not shown (all are in payments.csv)"
+    return table
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..errors import UserError
 from ..measure import OutcomeLedger, definitions_for
-from ..scenario.contract import CohortThreshold, Contract, OutcomeLine
+from ..scenario.contract import CohortThreshold, Contract, FixedFee, OutcomeLine
 from .caps import CapState
 from .cohorts import cohort_claims
 from .periods import claim_periods, price_by_month
@@ -27,12 +27,14 @@ def _pending_claims(contract: Contract, ledger: OutcomeLedger) -> list[tuple[int
         if isinstance(line, CohortThreshold):
             claims = cohort_claims(line, ledger)
         else:
-            price = price_by_month(getattr(line, "price", 0.0), horizon)
+            price = price_by_month(line.per_period if isinstance(line, FixedFee) else getattr(line, "price", 0.0),
+                                   horizon)
             claims = []
             for period in claim_periods(line.claim, horizon):
                 count, value, earned = PERIODIC_RULES[line.kind](line, ledger, slice(period.start, period.end), price)
                 claims.append(PendingClaim(period.start, period.end, period.claim_month, count, value, earned))
-        pending += [(claim.claim_month, line_index, claim.period_start, claim) for claim in claims]
+        # Within a line, claims keep the rule's order (a pooled claim comes after its cohorts).
+        pending += [(claim.claim_month, line_index, order, claim) for order, claim in enumerate(claims)]
     pending.sort(key=lambda item: item[:3])
     return [(line_index, claim) for _, line_index, _, claim in pending]
 

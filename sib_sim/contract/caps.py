@@ -52,23 +52,26 @@ class CapState:
         self._cut(line, period, "contract", None, after_line - allowed)
         paid = np.zeros((earned.size, len(payer_order)))
         overflow = np.zeros(earned.size)
+        unpaid = np.zeros(earned.size)
         for share in line.payers:
             if share.payer == line.overflow_to:
                 continue
             want = allowed * share.share
             got = self._take(want, self.payers[share.payer])
             paid[:, payer_order.index(share.payer)] += got
-            overflow += want - got
-        if line.overflow_to is None:
-            unpaid = overflow
-        else:
+            if line.overflow_to is None:  # this payer's cap bound and nobody picks up the rest
+                self._cut(line, period, "payer", share.payer, want - got)
+                unpaid += want - got
+            else:
+                overflow += want - got
+        if line.overflow_to is not None:
             own = sum((allowed * s.share for s in line.payers if s.payer == line.overflow_to), np.zeros(earned.size))
             want = own + overflow
             got = self._take(want, self.payers[line.overflow_to])
             paid[:, payer_order.index(line.overflow_to)] += got
-            unpaid = want - got
+            self._cut(line, period, "payer", line.overflow_to, want - got)
+            unpaid += want - got
         # What no payer could pay goes back under the line and contract caps: it was never paid.
         self.lines[line.id] += unpaid
         self.contract += unpaid
-        self._cut(line, period, "payer", line.overflow_to, unpaid)
         return paid

@@ -1,8 +1,9 @@
 """Cohort threshold lines (Peterborough-style): a cohort is paid only if its reduction reaches a tier.
 
 Each cohort is claimed once its last participant's follow-up is over (plus the evidence delay). The
-pooled test, if any, is claimed with the last cohort: if all cohorts together reach its threshold it
-pays for the whole pooled effect, net of what the cohorts already earned.
+pooled test, if any, is claimed with (just after) the last cohort: if all cohorts together reach its
+threshold it pays for the whole pooled effect, net of what the cohorts earned (before caps: the rule
+cannot see caps, which apply later; so a capped cohort payment is not topped up by the pooled one).
 """
 
 from __future__ import annotations

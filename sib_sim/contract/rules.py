@@ -24,7 +24,9 @@ def sliding_scale(line: SlidingScale, ledger: OutcomeLedger, months: slice, pric
         average = series[total_name][:, months].sum(axis=1) / series[count_name][:, months].sum(axis=1)
     xs = np.array([x for x, _ in line.points])
     fs = np.array([f for _, f in line.points])
-    fraction = np.where(np.isnan(average), 0.0, np.interp(np.nan_to_num(average), xs, fs))
+    # Nothing below the first point (DESIGN.md: "0 below lo"), even when the scale starts above 0.
+    below = np.isnan(average) | (np.nan_to_num(average, nan=-np.inf) < xs[0])
+    fraction = np.where(below, 0.0, np.interp(np.nan_to_num(average), xs, fs))
     counts = series[line.count][:, months]
     return counts.sum(axis=1), average, (counts * price[months]).sum(axis=1) * fraction
 
@@ -39,8 +41,9 @@ def savings_share(line: SavingsShare, ledger: OutcomeLedger, months: slice, pric
 
 
 def fixed_fee(line: FixedFee, ledger: OutcomeLedger, months: slice, price: np.ndarray) -> Earned:
+    """The block fee in force at the period's start, plus a fee per patient engaged in the period."""
     engaged = ledger.series["engaged"][:, months].sum(axis=1)
-    earned = line.per_period + line.per_engaged * engaged
+    earned = price[months.start] + line.per_engaged * engaged
     return engaged, np.full(engaged.shape, np.nan), earned
 
 

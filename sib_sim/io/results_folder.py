@@ -12,7 +12,8 @@ import os
 import platform
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 
@@ -73,11 +74,7 @@ def write_results_folder(results: Results, out_dir: str | Path, scenario_path: s
                          scenario_sha256: str | None = None, overrides: tuple[str, ...] = (),
                          figures: Callable[[Results], dict] | None = None) -> Path:
     """Write the whole folder, replacing any previous one only once the new one is complete."""
-    target = Path(out_dir)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.incomplete-", dir=target.parent))
-    staging.chmod(0o755)  # mkdtemp makes it private; a results folder is for sharing
-    try:
+    with staged_folder(out_dir) as staging:
         document = summary_document(results, scenario_path, scenario_sha256, overrides)
         (staging / "summary.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
         results.replications.to_csv(staging / "replications.csv", index=False, float_format="%.10g",
@@ -86,11 +83,23 @@ def write_results_folder(results: Results, out_dir: str | Path, scenario_path: s
                                        lineterminator="\n")
         if figures is not None:
             _save_figures(figures(results), staging / "figures")
+    return Path(out_dir)
+
+
+@contextmanager
+def staged_folder(out_dir: str | Path) -> Iterator[Path]:
+    """A hidden sibling folder to write into; renamed to `out_dir` (replacing any previous one) when the
+    block completes, removed if it fails, so a folder that looks complete always is."""
+    target = Path(out_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.incomplete-", dir=target.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; a results folder is for sharing
+    try:
+        yield staging
         _swap_into_place(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return target
 
 
 def _save_figures(figures: dict, folder: Path) -> None:

@@ -38,10 +38,11 @@ class SavingsShare(LineBase):
 
 
 class FixedFee(LineBase):
-    """A scheduled fee with no outcome: a block amount per claim period or a fee per engaged patient."""
+    """A scheduled fee with no outcome: a block amount per claim period (dated amounts allowed, the
+    amount in force at the period's start applies) and/or a fee per newly engaged patient."""
 
     kind: Literal["fixed_fee"]
-    per_period: Money = 0.0
+    per_period: Price = 0.0
     per_engaged: Money = 0.0
 
 
