@@ -9,6 +9,7 @@ numbers), so their differences are still paired replication by replication.
 from __future__ import annotations
 
 from collections.abc import Sequence
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -91,31 +92,42 @@ def compare(scenarios: Sequence[Scenario], replications: int | None = None, seed
 
 
 def term_differences(base: Scenario, variant: Scenario) -> list[tuple[str, object, object]]:
-    """(dotted path, base value, variant value) for every term that differs."""
-    a, b = _flatten(base.model_dump(mode="json")), _flatten(variant.model_dump(mode="json"))
-    missing = object()
-    rows = []
-    for path in sorted(set(a) | set(b), key=_natural):
-        left, right = a.get(path, missing), b.get(path, missing)
-        if left != right:
-            rows.append((path, None if left is missing else left, None if right is missing else right))
+    """(dotted path, base value, variant value) for every term that differs.
+
+    Items of lists with ids (outcome lines, payers, hospital lines) are matched by id; an item present
+    on one side only is reported once, as a whole, not field by field.
+    """
+    rows: list[tuple[str, object, object]] = []
+    _diff(base.model_dump(mode="json"), variant.model_dump(mode="json"), "", rows)
     return rows
 
 
-def _flatten(value: object, prefix: str = "") -> dict[str, object]:
+def _by_id(value: object) -> dict[str, object] | None:
+    if isinstance(value, list) and value and all(isinstance(x, dict) and "id" in x for x in value):
+        return {str(x["id"]): x for x in value}
+    return None
+
+
+def _diff(a: object, b: object, path: str, rows: list[tuple[str, object, object]]) -> None:
+    a_items, b_items = _by_id(a), _by_id(b)
+    if a_items is not None and b_items is not None:
+        a, b = a_items, b_items
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in list(a) + [k for k in b if k not in a]:
+            where = f"{path}.{key}" if path else str(key)
+            if key not in a or key not in b:
+                rows.append((where, _brief(a.get(key)), _brief(b.get(key))))
+            else:
+                _diff(a[key], b[key], where, rows)
+    elif a != b:
+        rows.append((path, _brief(a), _brief(b)))
+
+
+def _brief(value: object) -> object:
+    """A whole item, in a few words: '(per_participant line)' or its compact JSON, cut short."""
     if isinstance(value, dict):
-        out: dict[str, object] = {}
-        for key, item in value.items():
-            out |= _flatten(item, f"{prefix}.{key}" if prefix else str(key))
-        return out
-    if isinstance(value, list) and value and all(isinstance(x, dict) for x in value):
-        out = {}
-        for i, item in enumerate(value):
-            label = item.get("id", i) if isinstance(item, dict) else i
-            out |= _flatten(item, f"{prefix}.{label}")
-        return out
-    return {prefix: value}
-
-
-def _natural(path: str) -> list[object]:
-    return [int(p) if p.isdigit() else p for p in path.split(".")]
+        if "kind" in value:
+            return f"({value['kind']} line)"
+        text = json.dumps(value, separators=(",", ":"))
+        return text if len(text) <= 60 else text[:57] + "..."
+    return value

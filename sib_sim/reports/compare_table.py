@@ -9,15 +9,15 @@ from ..experiment.compare import Comparison
 from .summary_table import money
 
 HEADLINE = [
-    ("Commissioner outcome payments", "commissioner_payments", "money"),
+    ("Commissioner payments", "commissioner_payments", "money"),
     ("Commissioner net cost", "commissioner_net_cost", "money"),
-    ("Commissioner net cost, NPV", "commissioner_net_cost_npv", "money"),
+    ("  net cost, NPV", "commissioner_net_cost_npv", "money"),
     ("All outcome payments", "payments_total", "money"),
     ("Delivery cost", "delivery_cost", "money"),
-    ("Investor capital drawn", "investor_drawn", "money"),
-    ("Investor money multiple", "investor_multiple", "multiple"),
+    ("Capital drawn", "investor_drawn", "money"),
+    ("Investor multiple", "investor_multiple", "multiple"),
     ("Investor IRR", "investor_irr", "share"),
-    ("Investor loss (share of runs)", "investor_loss", "share"),
+    ("P(investor loss)", "investor_loss", "share"),
     ("Provider net", "provider_net", "money"),
 ]
 
@@ -48,7 +48,7 @@ def comparison_rows(comparison: Comparison) -> list[tuple[str, str, list[str]]]:
                 _fmt(kind, float(base[metric].median()), currency),
                 _fmt(kind, float(variant.replications[metric].median()), currency),
                 _fmt(kind, d["mean"], currency, signed=True),
-                f"{_fmt(kind, d['p5'], currency, signed=True)} to {_fmt(kind, d['p95'], currency, signed=True)}",
+                f"{_fmt(kind, d['p5'], currency, signed=True)} / {_fmt(kind, d['p95'], currency, signed=True)}",
                 f"{100 * d['p_positive']:.0f}%",
             ]))
     return rows

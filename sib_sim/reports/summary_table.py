@@ -10,12 +10,14 @@ SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€"}
 
 
 def money(value: float, currency: str) -> str:
-    """Compact money for a terminal table (full values are in summary.json): £7.93m, £68.4k, £512."""
+    """Compact money for a terminal table (full values are in summary.json): £7.93m, £375k, £68.4k, £512."""
     symbol = SYMBOLS.get(currency, f"{currency} ")
     sign = "-" if value < 0 else ""
     size = abs(value)
     if size >= 1e6:
         return f"{sign}{symbol}{size / 1e6:,.2f}m"
+    if size >= 1e5:
+        return f"{sign}{symbol}{size / 1e3:,.0f}k"
     if size >= 1e3:
         return f"{sign}{symbol}{size / 1e3:,.1f}k"
     return f"{sign}{symbol}{size:,.0f}"
