@@ -118,15 +118,17 @@ def investor_multiple(results: Results) -> Figure:
     table = results.replications
     multiple = table["investor_multiple"].to_numpy(dtype=float)
     finite = multiple[np.isfinite(multiple)]  # NaN when no capital was drawn: nothing to divide by
-    cap = results.scenario.finance.investor.return_cap_multiple
+    cap = results.scenario.finance.investor.return_cap_multiple  # NaN when the cap is an IRR
     if finite.size:
         # Fixed edges spanning 1.0x and the cap: runs bunched at the cap (all equal) still plot.
-        edges = np.linspace(min(finite.min(), 1.0) - 0.05, max(finite.max(), cap) + 0.05, 41)
+        top = max(finite.max(), cap) if np.isfinite(cap) else finite.max()
+        edges = np.linspace(min(finite.min(), 1.0) - 0.05, top + 0.05, 41)
         ax.hist(finite, bins=edges, color=BLUE, edgecolor="white", label="Runs")
     else:
         _note(ax, "No finite multiples: no investor capital was drawn")
     ax.axvline(1.0, color=RED, linestyle="--", label="Capital back (1.0x)")
-    ax.axvline(cap, color=GREY, linestyle=":", label=f"Return cap ({cap:.1f}x)")
+    if np.isfinite(cap):
+        ax.axvline(cap, color=GREY, linestyle=":", label=f"Return cap ({cap:.1f}x)")
     loss = table["investor_loss"].to_numpy(dtype=float)
     loss = loss[np.isfinite(loss)]
     p_loss = f"{100 * loss.mean():.1f}%" if loss.size else "n/a"

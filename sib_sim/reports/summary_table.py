@@ -49,6 +49,7 @@ def summary_rows(metrics: dict[str, dict[str, float]], scenario: Scenario) -> li
                ("Investor", "Capital drawn", "investor_drawn", "money"),
                ("Investor", "Money multiple", "investor_multiple", "multiple"),
                ("Investor", "IRR (where defined)", "investor_irr", "share"),
+               ("Provider", "Provider net (income - costs)", "provider_net", "money"),
                ("Commissioner", "Outcome payments", "commissioner_payments", "money"),
                ("Commissioner", "Cashable hospital savings", "hospital_costs_avoided_cashable", "money"),
                ("Commissioner", "Net cost", "commissioner_net_cost", "money"),
@@ -66,9 +67,20 @@ def summary_rows(metrics: dict[str, dict[str, float]], scenario: Scenario) -> li
 
 def probability_lines(metrics: dict[str, dict[str, float]]) -> list[str]:
     lines = []
-    if "investor_p_loss" in metrics:
-        lines.append(f"Probability the investor loses money: {100 * metrics['investor_p_loss']['value']:.1f}%")
     undefined = 1.0 - metrics.get("investor_irr_status.ok", {"value": 1.0})["value"]
-    if undefined > 0:
-        lines.append(f"IRR undefined in {100 * undefined:.1f}% of replications (see investor_irr_status)")
+    no_investor = metrics.get("investor_irr_status.no_outlay", {"value": 0.0})["value"]
+    if "investor_p_loss" in metrics and no_investor < 1.0:
+        lines.append(f"Probability the investor loses money: {100 * metrics['investor_p_loss']['value']:.1f}%")
+    if undefined - no_investor > 0:
+        lines.append(f"IRR undefined in {100 * (undefined - no_investor):.1f}% of replications "
+                     "(see investor_irr_status)")
+    cut = metrics.get("p_delivery_cut", {"value": 0.0})["value"]
+    if cut > 0:
+        mean_cut = metrics.get("delivery_cut", {}).get("mean", 0.0)
+        lines.append(f"Warning: cash and investor commitment ran out in {100 * cut:.1f}% of replications; "
+                     f"delivery costs of {mean_cut:,.0f} on average could not be paid (delivery_cut). "
+                     "The simulated outcomes do not reflect that cut.")
+    provider_loss = metrics.get("provider_p_loss", {"value": 0.0})["value"]
+    if provider_loss > 0:
+        lines.append(f"Probability the provider loses money: {100 * provider_loss:.1f}%")
     return lines

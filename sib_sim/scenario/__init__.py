@@ -38,6 +38,10 @@ class Scenario(Section):
                 f"finance.commissioner.payer {self.finance.commissioner.payer!r} is not a contract payer; "
                 f"known: {payer_ids}"
             )
+        for i, draw in enumerate(self.finance.investor.drawdown_schedule):
+            if draw.month >= self.run.horizon_months:
+                raise FieldError(("finance", "investor", "drawdown_schedule", i, "month"),
+                                 f"month {draw.month:g} is after the horizon ({self.run.horizon_months} months)")
         lines = ["cost"] + [x.id for x in self.hospital.lines]
         for i, rule in enumerate(self.contract.outcomes):
             if isinstance(rule, CohortThreshold) and rule.measure not in lines:
