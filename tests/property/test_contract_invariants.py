@@ -85,3 +85,38 @@ def test_payments_never_fall_when_an_outcome_count_rises(ledger, month, extra):
     series["star_change_sum"][0, month] += extra * average
     after = apply_contract(contract, OutcomeLedger(series, {}, ledger.star_change_histogram)).by_line()["stars"][0]
     assert after >= before - 1e-9
+
+
+def _rate_card(max_per_participant: int) -> Contract:
+    return Contract.model_validate({
+        "payers": [{"id": "ccg"}],
+        "outcomes": [
+            {"id": "reviews", "kind": "per_participant", "price": 30.0, "max_per_participant": max_per_participant,
+             "outcome": {"measure": "star_change", "at_least": 2}, "claim": {"frequency": "quarterly"},
+             "payers": [{"payer": "ccg", "share": 1.0}]},
+            {"id": "fee", "kind": "fixed_fee", "per_period": 5.0, "per_engaged": 2.0,
+             "claim": {"frequency": "quarterly"}, "payers": [{"payer": "ccg", "share": 1.0}]},
+            {"id": "savings", "kind": "savings_share", "share": 0.3, "claim": {"frequency": "annual"},
+             "payers": [{"payer": "ccg", "share": 1.0}]},
+        ]})
+
+
+@settings(max_examples=60, deadline=None)
+@given(ledgers, st.integers(0, HORIZON - 1), st.integers(1, 20), st.integers(0, 3), st.integers(1, 4))
+def test_other_rules_never_pay_less_for_more(ledger, month, extra, occurrence, max_per_participant):
+    """per_participant (more achievers), fixed_fee (more engaged), savings_share (more comparison
+    cost, i.e. a larger measured saving): more of the outcome never pays less, line by line."""
+    contract = _rate_card(max_per_participant)
+    key = contract.outcomes[0].outcome.key
+    milestones = np.zeros((1, 4, HORIZON))
+    milestones[0, :, :] = ledger.series["star_followups"][0] // 3
+    base = OutcomeLedger(ledger.series, {}, ledger.star_change_histogram, {key: milestones})
+    before = apply_contract(contract, base).by_line()
+    series = {k: v.copy() for k, v in ledger.series.items()}
+    series["engaged"][0, month] += extra
+    series["hospital_comparison_cost"][0, month] += 10.0 * extra
+    more = milestones.copy()
+    more[0, occurrence, month] += extra
+    after = apply_contract(contract, OutcomeLedger(series, {}, ledger.star_change_histogram, {key: more})).by_line()
+    for line in before:
+        assert after[line][0] >= before[line][0] - 1e-9, line
