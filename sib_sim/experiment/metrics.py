@@ -62,6 +62,7 @@ def payment_metrics(payments: Payments) -> dict[str, np.ndarray]:
 def replications_table(replications: np.ndarray, ledger: OutcomeLedger, payments: Payments,
                        flows: CashFlows) -> pd.DataFrame:
     columns = {"replication": replications}
+    columns |= {f"param.{path}": ledger.parameters[path] for path in sorted(ledger.parameters)}
     columns |= delivery_metrics(ledger) | outcome_metrics(ledger) | payment_metrics(payments)
     columns |= flows.metrics
     columns["investor_irr_status"] = flows.irr_status

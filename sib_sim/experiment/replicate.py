@@ -2,22 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+import numpy as np
 
 from ..measure import OutcomeDefinitions, OutcomeLedger, measure_outcomes, stack_ledgers
 from ..model import simulate_cohort
 from ..rng import streams
 from ..scenario import Scenario
+from .parameters import draw_parameters, with_parameters
 
 
 def simulate_replication(scenario: Scenario, seed: int, replication: int,
-                         definitions: OutcomeDefinitions | None = None) -> OutcomeLedger:
-    """Replication r depends only on (scenario, seed, r): it can be re-run alone."""
+                         definitions: OutcomeDefinitions | None = None,
+                         parameters: Mapping[str, float] | None = None) -> OutcomeLedger:
+    """Replication r depends only on (scenario, seed, r): it can be re-run alone.
+
+    Uncertain parameters take the values given (a sensitivity design point), else a draw from the
+    replication's own `parameters` stream when `run.uncertainty` is on, else their point values.
+    """
     named = streams(seed, replication)
-    log = simulate_cohort(scenario, named)
-    return measure_outcomes(log, scenario, named, definitions)
+    if parameters is None:
+        on = scenario.run.uncertainty and scenario.uncertainty
+        parameters = draw_parameters(scenario, named.parameters) if on else {}
+    world = with_parameters(scenario, parameters)
+    log = simulate_cohort(world, named)
+    ledger = measure_outcomes(log, world, named, definitions)
+    return replace(ledger, parameters={k: np.array([float(v)]) for k, v in parameters.items()})
 
 
 def simulate_chunk(scenario: Scenario, seed: int, replications: Sequence[int],
-                   definitions: OutcomeDefinitions | None = None) -> OutcomeLedger:
-    return stack_ledgers([simulate_replication(scenario, seed, r, definitions) for r in replications])
+                   definitions: OutcomeDefinitions | None = None,
+                   parameter_sets: Sequence[Mapping[str, float]] | None = None) -> OutcomeLedger:
+    sets = [None] * len(replications) if parameter_sets is None else list(parameter_sets)
+    return stack_ledgers([simulate_replication(scenario, seed, r, definitions, p)
+                          for r, p in zip(replications, sets)])

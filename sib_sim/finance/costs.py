@@ -10,14 +10,6 @@ from ..scenario import Scenario
 COST_ITEMS = ("link_workers", "management", "per_patient", "evaluation")
 
 
-def fte_by_month(scenario: Scenario) -> np.ndarray:
-    months = np.arange(scenario.run.horizon_months) + 0.5
-    fte = np.zeros(months.size)
-    for step in scenario.service.link_worker_fte:
-        fte[months >= step.from_month] = step.fte
-    return fte
-
-
 def delivery_costs(scenario: Scenario, ledger: OutcomeLedger) -> dict[str, np.ndarray]:
     """(n_replications, horizon) cost by item; overheads run until `costs_end_month`."""
     costs = scenario.finance.costs
@@ -27,7 +19,8 @@ def delivery_costs(scenario: Scenario, ledger: OutcomeLedger) -> dict[str, np.nd
     running = (months < end).astype(float)
     ones = np.ones((ledger.n_replications, 1))
     return {
-        "link_workers": ones * fte_by_month(scenario) * costs.link_worker_per_fte_per_year / 12.0,
+        # Posts as staffed in each replication (the staffing can be an uncertain parameter).
+        "link_workers": ledger.series["link_worker_fte"] * costs.link_worker_per_fte_per_year / 12.0,
         "management": ones * running * costs.management_per_month,
         "per_patient": ledger.series["engaged"] * costs.per_engaged_patient,
         "evaluation": ones * running * costs.evaluation_per_year / 12.0,

@@ -15,15 +15,17 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..errors import UserError
 from ..scenario import Scenario
-from ..scenario.overrides import M, FieldPath, dotted, explain_validation_error, set_path
+from ..scenario.overrides import M, FieldPath, dotted, explain_validation_error, set_path, value_at
+from ..scenario.uncertainty import Distribution
 from ..scenario.terms import Terms
 from .yaml_locations import Located, Source, parse_yaml
 
 _SET_EXAMPLE = "for example --set contract.cap=10000000"
+_DISTRIBUTION = TypeAdapter(Distribution)
 
 
 @dataclass(frozen=True)
@@ -47,9 +49,48 @@ def read_scenario_file(path: str | os.PathLike[str], overrides: Sequence[str] = 
     located = _load_located(filename, _decode(raw, filename), chain=())
     for text in overrides:
         _apply_override(located, text, Scenario)
+    _lift_distributions(located)
     scenario = _validate(located, Scenario)
     sources = {dotted(p): source for p, source in located.sources.items()}
     return ScenarioFile(scenario, filename, hashlib.sha256(raw).hexdigest(), sources)
+
+
+def _inline_distributions(data: Any, path: FieldPath = ()) -> list[FieldPath]:
+    """Paths of `{dist: ...}` mappings written in place of a number (outside `uncertainty`)."""
+    if isinstance(data, dict):
+        if path and "dist" in data:
+            return [path]
+        return [p for key, value in data.items() if path or key != "uncertainty"
+                for p in _inline_distributions(value, path + (key,))]
+    if isinstance(data, list):
+        return [p for i, value in enumerate(data) for p in _inline_distributions(value, path + (i,))]
+    return []
+
+
+def _lift_distributions(located: Located) -> None:
+    """Move inline distributions into the `uncertainty` section, leaving the point value in place.
+
+    Locations move with them, so an error in a distribution still names the line it was written on.
+    """
+    for path in _inline_distributions(located.data):
+        spec = value_at(located.data, path)
+        try:
+            point = _DISTRIBUTION.validate_python(spec).point
+        except ValidationError as error:
+            problem = explain_validation_error(Scenario, error, {"x": spec})
+            inner = tuple(problem.path[1:]) if problem.path[:1] == ("x",) else ()
+            raise UserError(problem.text, where=located.where(path + inner), field=dotted(path + inner),
+                            hint=problem.hint) from None
+        parent = value_at(located.data, path[:-1])
+        parent[path[-1]] = point
+        key = dotted(path)
+        located.data.setdefault("uncertainty", {})[key] = spec
+        for table in (located.values, located.keys):
+            for known in [p for p in table if p[:len(path)] == path]:
+                table[("uncertainty", key) + known[len(path):]] = table[known]
+        source = {k: spec.get(k) for k in ("reference", "assumption", "note", "unit") if spec.get(k) is not None}
+        if source:
+            located.sources[path] = Source(**source)
 
 
 def read_terms_file(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> Terms:

@@ -37,4 +37,5 @@ def flow_series(log: CohortLog) -> dict[str, np.ndarray]:
         "in_service": occupancy_at_mid_month(f.start_month, f.end_month, horizon),
         "waiting": occupancy_at_mid_month(f.ready_month, wait_end, horizon),
         "capacity": log.capacity.copy(),
+        "link_worker_fte": log.fte.copy(),
     }

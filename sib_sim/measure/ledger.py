@@ -17,6 +17,7 @@ SERIES = (
     "in_service",  # participants in support at mid-month
     "waiting",  # on the waiting list at mid-month
     "capacity",  # caseload slots
+    "link_worker_fte",  # posts in this replication's staffing (finance costs them)
     "star_followups",  # recorded follow-up Stars (a Star after the first, with a recorded first)
     "star_change_sum",  # sum over those Stars of (total now - first total), recorded scores
     "hospital_patient_months",  # participants under hospital follow-up
@@ -50,6 +51,7 @@ class OutcomeLedger:
     star_change_histogram: np.ndarray  # (n_replications, len(STAR_CHANGE_BINS)) patients by change
     milestones: dict[str, np.ndarray] = field(default_factory=dict)
     cohorts: dict[str, np.ndarray] = field(default_factory=dict)
+    parameters: dict[str, np.ndarray] = field(default_factory=dict)  # (n,) uncertain parameter values used
 
     @property
     def n_replications(self) -> int:
@@ -68,4 +70,5 @@ def stack_ledgers(ledgers: Sequence[OutcomeLedger]) -> OutcomeLedger:
         star_change_histogram=np.concatenate([x.star_change_histogram for x in ledgers]),
         milestones={k: np.concatenate([x.milestones[k] for x in ledgers]) for k in ledgers[0].milestones},
         cohorts={k: np.concatenate([x.cohorts[k] for x in ledgers]) for k in ledgers[0].cohorts},
+        parameters={k: np.concatenate([x.parameters[k] for x in ledgers]) for k in ledgers[0].parameters},
     )

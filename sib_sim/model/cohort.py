@@ -27,6 +27,7 @@ class CohortLog:
     star_paths: np.ndarray  # (n_participants, K+1, 8) true area scores at those times
     hospital: HospitalUse
     capacity: np.ndarray  # (H,) caseload slots by month
+    fte: np.ndarray  # (H,) link-worker posts by month
 
     @property
     def horizon_months(self) -> int:
@@ -41,12 +42,14 @@ def simulate_cohort(scenario: Scenario, streams: Streams) -> CohortLog:
                              scenario.run.horizon_months)
     paths = draw_star_paths(scenario, flow.group[participants], times.shape[1], streams.stars)
     hospital = simulate_hospital_use(scenario, start, end, flow.group[participants], streams.hospital)
-    return CohortLog(flow, participants, times, paths, hospital, _capacity_by_month(scenario))
+    return CohortLog(flow, participants, times, paths, hospital, _by_month(scenario, capacity_steps(scenario)),
+                     _by_month(scenario, [(s.from_month, s.fte) for s in scenario.service.link_worker_fte]))
 
 
-def _capacity_by_month(scenario: Scenario) -> np.ndarray:
+def _by_month(scenario: Scenario, steps: list[tuple[float, float]]) -> np.ndarray:
+    """A step schedule (from_month, level) as a level per month (at the month's mid-point)."""
     months = np.arange(scenario.run.horizon_months)
-    capacity = np.zeros(months.size)
-    for from_month, slots in capacity_steps(scenario):
-        capacity[months + 0.5 >= from_month] = slots
-    return capacity
+    level = np.zeros(months.size)
+    for from_month, value in steps:
+        level[months + 0.5 >= from_month] = value
+    return level

@@ -12,6 +12,7 @@ from .finance import Commissioner, DeliveryCosts, Finance, Investor
 from .hospital import Comparison, Hospital, RegressionToMean, ServiceLine
 from .run import Run
 from .service import Service, StaffingStep
+from .uncertainty import UNCERTAIN_SECTIONS, Distribution
 from .wellbeing import STAR_AREAS, Wellbeing
 
 
@@ -28,6 +29,9 @@ class Scenario(Section):
     hospital: Hospital
     contract: Contract
     finance: Finance
+    # dotted path of a numeric value in cohort/service/wellbeing/hospital -> its distribution. Written
+    # here, or inline where the value is (`{dist: ...}`): the loader moves inline ones here.
+    uncertainty: dict[str, Distribution] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _cross_checks(self) -> "Scenario":
@@ -42,12 +46,39 @@ class Scenario(Section):
             if draw.month >= self.run.horizon_months:
                 raise FieldError(("finance", "investor", "drawdown_schedule", i, "month"),
                                  f"month {draw.month:g} is after the horizon ({self.run.horizon_months} months)")
+        self._check_uncertain_paths()
         lines = ["cost"] + [x.id for x in self.hospital.lines]
         for i, rule in enumerate(self.contract.outcomes):
             if isinstance(rule, CohortThreshold) and rule.measure not in lines:
                 raise FieldError(("contract", "outcomes", i, "measure"),
                                  f"unknown measure {rule.measure!r}; known: {lines}")
         return self
+
+    def _check_uncertain_paths(self) -> None:
+        data = self.model_dump(include=set(UNCERTAIN_SECTIONS))
+        for path in self.uncertainty:
+            parts = path.split(".")
+            if parts[0] not in UNCERTAIN_SECTIONS:
+                raise FieldError(("uncertainty", path), f"only values in {', '.join(UNCERTAIN_SECTIONS)} can be "
+                                 "uncertain (explore contract and finance terms with sweep or compare)")
+            node: object = data
+            for part in parts:
+                node = _child(node, part)
+                if node is None:
+                    raise FieldError(("uncertainty", path), f"no such value: {path}")
+            if isinstance(node, bool) or not isinstance(node, (int, float)):
+                raise FieldError(("uncertainty", path), f"{path} is not a number")
+
+
+def _child(node: object, part: str) -> object:
+    """One step along a dotted path: a key, a list index, or a list item's id."""
+    if isinstance(node, dict):
+        return node.get(part)
+    if isinstance(node, list):
+        if part.isdigit():
+            return node[int(part)] if int(part) < len(node) else None
+        return next((x for x in node if isinstance(x, dict) and x.get("id") == part), None)
+    return None
 
 
 __all__ = [

@@ -14,3 +14,6 @@ class Run(Section):
     seed: int = Field(default=20150401, ge=0)
     horizon_months: int = Field(default=96, ge=1, le=600)
     start_date: dt.date = dt.date(2015, 4, 1)
+    # Draw uncertain parameters once per replication (probabilistic sensitivity analysis); off: every
+    # replication uses the point values, so only the model's own randomness varies.
+    uncertainty: bool = True

@@ -1,0 +1,144 @@
+"""Parameter uncertainty: distributions for numeric scenario values (probabilistic sensitivity analysis).
+
+A value written `{dist: lognormal, median: 0.85, sd_log: 0.1}` runs at its point value (the median
+of a lognormal, the mean of the others) when uncertainty is off, and is drawn once per replication
+from the replication's `parameters` stream when it is on. Draws use the inverse CDF and are kept
+between the 0.1% and 99.9% quantiles, so a draw can never break a field's constraints that the
+distribution's bulk respects (checked when the scenario is validated).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal, Union
+
+from pydantic import Field, model_validator
+from scipy import stats
+
+from .base import FieldError, Positive, Section
+
+TAIL = 0.001  # draws are kept within [TAIL, 1 - TAIL] quantiles
+
+
+class DistBase(Section):
+    reference: str | None = None
+    assumption: bool = False
+    note: str | None = None
+    unit: str | None = None
+
+    def frozen(self) -> stats.rv_continuous:  # pragma: no cover - each kind overrides
+        raise TypeError(type(self).__name__)
+
+    @property
+    def point(self) -> float:
+        return float(self.frozen().mean())
+
+    def ppf(self, q: float) -> float:
+        return float(self.frozen().ppf(min(max(q, TAIL), 1.0 - TAIL)))
+
+
+class Normal(DistBase):
+    dist: Literal["normal"]
+    mean: float
+    sd: Positive
+
+    def frozen(self):
+        return stats.norm(self.mean, self.sd)
+
+
+class LogNormal(DistBase):
+    dist: Literal["lognormal"]
+    median: Positive
+    sd_log: Positive
+
+    def frozen(self):
+        return stats.lognorm(s=self.sd_log, scale=self.median)
+
+    @property
+    def point(self) -> float:
+        return float(self.median)
+
+
+class Beta(DistBase):
+    """On [0, 1], by mean and sd (method of moments)."""
+
+    dist: Literal["beta"]
+    mean: float = Field(gt=0.0, lt=1.0)
+    sd: Positive
+
+    @model_validator(mode="after")
+    def _feasible(self) -> "Beta":
+        if self.sd ** 2 >= self.mean * (1.0 - self.mean):
+            raise FieldError(("sd",), f"sd must be below sqrt(mean x (1 - mean)) = "
+                                      f"{math.sqrt(self.mean * (1 - self.mean)):.4g} for a beta distribution")
+        return self
+
+    def frozen(self):
+        common = self.mean * (1.0 - self.mean) / self.sd ** 2 - 1.0
+        return stats.beta(self.mean * common, (1.0 - self.mean) * common)
+
+
+class Gamma(DistBase):
+    """On (0, inf), by mean and sd."""
+
+    dist: Literal["gamma"]
+    mean: Positive
+    sd: Positive
+
+    def frozen(self):
+        shape = (self.mean / self.sd) ** 2
+        return stats.gamma(shape, scale=self.mean / shape)
+
+
+class Triangular(DistBase):
+    dist: Literal["triangular"]
+    min: float
+    mode: float
+    max: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Triangular":
+        if not self.min <= self.mode <= self.max or self.min == self.max:
+            raise FieldError(("mode",), "need min <= mode <= max and min < max")
+        return self
+
+    def frozen(self):
+        width = self.max - self.min
+        return stats.triang((self.mode - self.min) / width, loc=self.min, scale=width)
+
+
+class Uniform(DistBase):
+    dist: Literal["uniform"]
+    min: float
+    max: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Uniform":
+        if self.max <= self.min:
+            raise FieldError(("max",), "max must be above min")
+        return self
+
+    def frozen(self):
+        return stats.uniform(self.min, self.max - self.min)
+
+
+class Fixed(DistBase):
+    """A value that is not uncertain, written in the same form (handy to switch one off)."""
+
+    dist: Literal["fixed"]
+    at: float
+
+    @property
+    def point(self) -> float:
+        return float(self.at)
+
+    def ppf(self, q: float) -> float:
+        return float(self.at)
+
+
+Distribution = Annotated[Union[Normal, LogNormal, Beta, Gamma, Triangular, Uniform, Fixed],
+                         Field(discriminator="dist")]
+
+# Uncertainty is about the world, not the deal: terms (contract, finance) are explored with
+# `sweep` and `compare`, and contract and finance run once over all replications.
+UNCERTAIN_SECTIONS = ("cohort", "service", "wellbeing", "hospital")
