@@ -19,7 +19,8 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..errors import UserError
 from ..scenario import Scenario
-from ..scenario.overrides import M, FieldPath, dotted, explain_validation_error, set_path, value_at
+from ..scenario.overrides import (M, FieldPath, dotted, explain_validation_error, fix_uncertain, set_path,
+                                  value_at)
 from ..scenario.uncertainty import Distribution
 from ..scenario.terms import Terms
 from .yaml_locations import Located, Source, parse_yaml
@@ -77,8 +78,8 @@ def _lift_distributions(located: Located) -> None:
         try:
             point = _DISTRIBUTION.validate_python(spec).point
         except ValidationError as error:
-            problem = explain_validation_error(Scenario, error, {"x": spec})
-            inner = tuple(problem.path[1:]) if problem.path[:1] == ("x",) else ()
+            problem = explain_validation_error(Scenario, error, spec)
+            inner = tuple(problem.path)  # within the distribution's mapping
             raise UserError(problem.text, where=located.where(path + inner), field=dotted(path + inner),
                             hint=problem.hint) from None
         parent = value_at(located.data, path[:-1])
@@ -227,6 +228,8 @@ def _apply_override(located: Located, text: str, root: type[BaseModel]) -> None:
         raise UserError("missing path before '='", where=where, hint=_SET_EXAMPLE)
     value = _parse_value(value_text, where, path_text.strip())
     path = set_path(located.data, path_text.strip(), value, root=root, where=where)
+    if path[:1] != ("uncertainty",):
+        fix_uncertain(located.data, path)
     located.forget(path)  # the old value's location and source no longer describe it
     located.values[path] = located.keys[path] = where
 

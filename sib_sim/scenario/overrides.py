@@ -206,6 +206,34 @@ def set_path(data: dict[str, Any], text: str, value: object, *, root: type[BaseM
     return done
 
 
+def canonical_path(data: object, text: str) -> FieldPath | None:
+    """A dotted path with list items named by index (ids resolved), or None if it does not exist."""
+    node, path = data, []
+    for segment in text.split("."):
+        if isinstance(node, dict) and segment in node:
+            key: str | int = segment
+        elif isinstance(node, list) and segment.isdigit() and int(segment) < len(node):
+            key = int(segment)
+        elif isinstance(node, list):
+            matches = [i for i, item in enumerate(node) if isinstance(item, dict) and item.get("id") == segment]
+            if not matches:
+                return None
+            key = matches[0]
+        else:
+            return None
+        path.append(key)
+        node = node[key]
+    return tuple(path)
+
+
+def fix_uncertain(data: dict[str, Any], path: FieldPath) -> None:
+    """Setting a value by hand fixes it: drop any distribution the scenario had for it."""
+    uncertain = data.get("uncertainty")
+    if isinstance(uncertain, dict):
+        for key in [k for k in uncertain if canonical_path(data, str(k)) == tuple(path)]:
+            del uncertain[key]
+
+
 # --- explaining validation errors --------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -310,7 +338,9 @@ def with_overrides(scenario: M, changes: Mapping[str, object]) -> M:
     data = _thaw(scenario.model_dump(mode="python"))
     assert isinstance(data, dict)
     for text, value in changes.items():
-        set_path(data, text, value, root=root, where=f"with_overrides {text!r}")
+        path = set_path(data, text, value, root=root, where=f"with_overrides {text!r}")
+        if text.split(".")[0] != "uncertainty":
+            fix_uncertain(data, path)
     try:
         return root.model_validate(data)
     except ValidationError as error:
@@ -320,5 +350,5 @@ def with_overrides(scenario: M, changes: Mapping[str, object]) -> M:
 
 
 __all__ = ["FieldPath", "Problem", "clean_loc", "closest", "did_you_mean", "dotted", "explain_validation_error",
-           "field_names", "kinds_of", "model_for", "set_path", "split_path", "type_at", "value_at",
+           "field_names", "fix_uncertain", "kinds_of", "model_for", "set_path", "split_path", "type_at", "value_at",
            "with_overrides"]

@@ -7,7 +7,7 @@ tests must still pass) and update them here, saying why in the commit message.
 
 import pytest
 
-from sib_sim import run
+from sib_sim import run, with_overrides
 
 PINNED = {
     "referrals": [6728.0, 6637.0, 6690.0],
@@ -23,6 +23,7 @@ PINNED = {
 
 
 def test_pinned_numbers(wtw):
-    table = run(wtw, replications=3, seed=1, workers=1).replications
+    # Point values: the pins check the model, not the parameter draws (tested in test_uncertainty.py).
+    table = run(with_overrides(wtw, {"run.uncertainty": False}), replications=3, seed=1, workers=1).replications
     for name, expected in PINNED.items():
         assert table[name].tolist() == pytest.approx(expected, rel=1e-9), name
