@@ -15,6 +15,7 @@ import typer
 from rich import box
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
@@ -44,7 +45,8 @@ err = Console(stderr=True)
 
 
 def _fail_user(error: UserError) -> None:
-    err.print(f"[bold red]error:[/] {error}", markup=True, highlight=False, soft_wrap=True)
+    # escape: the message is plain text; brackets in it (sib_sim[distributed], items[0]) are not markup.
+    err.print(f"[bold red]error:[/] {escape(str(error))}", markup=True, highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -58,6 +60,8 @@ def _fail_internal(exc: BaseException) -> None:
 
 ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
 SetOpt = Annotated[Optional[list[str]], typer.Option("--set", help="Override a value: a.b.c=value (repeatable).")]
+SchedulerOpt = Annotated[Optional[str], typer.Option(help="Dask scheduler address, e.g. tcp://10.0.0.5:8786; "
+                                                        "default: local processes.")]
 
 
 @app.command()
@@ -83,6 +87,7 @@ def run(
     workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Results folder (default: results/<name>).")] = None,
     set_: SetOpt = None,
+    scheduler: SchedulerOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
 ) -> None:
     """Run a scenario's replications, print the summary and write the results folder.
@@ -100,7 +105,7 @@ def run(
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                       TimeRemainingColumn(), console=err, disable=quiet, transient=True) as bar:
             task = bar.add_task(f"Simulating {s.name}", total=n)
-            results = run_scenario(s, replications=n, seed=seed, workers=workers,
+            results = run_scenario(s, replications=n, seed=seed, workers=workers, scheduler=scheduler,
                                    progress=lambda k: bar.advance(task, k))
         target = write_results_folder(results, out_dir or Path("results") / s.name, str(scenario),
                                       loaded.sha256, overrides, figures=make_figures)
@@ -240,6 +245,7 @@ def compare(
     workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write compare.json and each variant's "
                                                     "replications to this folder.")] = None,
+    scheduler: SchedulerOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
 ) -> None:
     """Compare contract terms on the same simulated cohorts: paired differences with 90% intervals.
@@ -261,7 +267,7 @@ def compare(
             simulations = len({simulation_key(v) for v in variants})  # variants sharing cohorts simulate once
             task = bar.add_task(f"Simulating {simulations} cohort set(s)", total=n * simulations)
             comparison = compare_variants(variants, replications=n, seed=seed, workers=workers,
-                                          progress=lambda k: bar.advance(task, k))
+                                          scheduler=scheduler, progress=lambda k: bar.advance(task, k))
         target = None if out_dir is None else write_compare_folder(comparison, out_dir, [str(p) for p in scenarios])
     except UserError as e:
         _fail_user(e)

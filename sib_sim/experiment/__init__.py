@@ -10,7 +10,7 @@ from ..contract import apply_contract
 from ..finance import cash_flows
 from ..measure import OutcomeDefinitions, OutcomeLedger
 from ..scenario import Scenario
-from .executor import Progress, default_workers, simulate_local
+from .executor import Progress, simulate_replications
 from .metrics import monthly_streams, replications_table
 from .results import Results
 from .summary import summarise
@@ -18,15 +18,16 @@ from .summary import summarise
 
 def simulate(scenario: Scenario, replications: Sequence[int] | None = None, seed: int | None = None,
              workers: int | None = None, progress: Progress | None = None,
-             definitions: OutcomeDefinitions | None = None) -> OutcomeLedger:
+             definitions: OutcomeDefinitions | None = None, scheduler: str | None = None) -> OutcomeLedger:
     """Simulate and measure cohorts: the expensive part, independent of contract and finance terms.
 
     `definitions`: the participant-level outcomes to count, by default those of the scenario's own
     contract; to re-price under other contracts, pass `definitions_for([c1, c2, ...])`.
+    `scheduler`: a Dask scheduler address (tcp://HOST:PORT) to run on a cluster; default: local processes.
     """
     reps = list(range(scenario.run.replications)) if replications is None else list(replications)
-    return simulate_local(scenario, scenario.run.seed if seed is None else seed, reps,
-                          default_workers() if workers is None else workers, progress, definitions)
+    return simulate_replications(scenario, scenario.run.seed if seed is None else seed, reps, workers,
+                                 scheduler, progress, definitions)
 
 
 def evaluate(scenario: Scenario, ledger: OutcomeLedger, seed: int | None = None,
@@ -41,10 +42,10 @@ def evaluate(scenario: Scenario, ledger: OutcomeLedger, seed: int | None = None,
 
 
 def run(scenario: Scenario, replications: int | None = None, seed: int | None = None,
-        workers: int | None = None, progress: Progress | None = None) -> Results:
+        workers: int | None = None, progress: Progress | None = None, scheduler: str | None = None) -> Results:
     """Run a scenario: replications x (simulate -> measure -> contract -> finance)."""
     n = scenario.run.replications if replications is None else replications
-    ledger = simulate(scenario, range(n), seed, workers, progress)
+    ledger = simulate(scenario, range(n), seed, workers, progress, scheduler=scheduler)
     return evaluate(scenario, ledger, seed)
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..measure import definitions_for
 from ..scenario import Scenario
-from .executor import Progress, default_workers, simulate_local
+from .executor import Progress, default_workers, simulate_replications
 from .results import Results
 
 TERMS_ONLY = {"name", "description", "contract", "finance"}
@@ -71,7 +71,8 @@ def simulation_key(scenario: Scenario) -> str:
 
 
 def compare(scenarios: Sequence[Scenario], replications: int | None = None, seed: int | None = None,
-            workers: int | None = None, progress: Progress | None = None) -> Comparison:
+            workers: int | None = None, progress: Progress | None = None,
+            scheduler: str | None = None) -> Comparison:
     """Run every variant on the same seeds; re-price shared cohorts instead of simulating again."""
     from . import evaluate  # the package's evaluate: contract, finance and metrics
 
@@ -85,7 +86,8 @@ def compare(scenarios: Sequence[Scenario], replications: int | None = None, seed
     results: dict[int, Results] = {}
     for members in groups.values():
         definitions = definitions_for([scenarios[i].contract for i in members])
-        ledger = simulate_local(scenarios[members[0]], seed, list(range(n)), workers, progress, definitions)
+        ledger = simulate_replications(scenarios[members[0]], seed, list(range(n)), workers, scheduler,
+                                       progress, definitions)
         for i in members:
             results[i] = evaluate(scenarios[i], ledger, seed)
     return Comparison([results[i] for i in range(len(scenarios))])

@@ -1,7 +1,7 @@
-"""Where replications run: in this process, or in local worker processes.
+"""Where replications run: in this process, in local worker processes, or on a Dask cluster.
 
 Work is cut into chunks of replications so the per-task overhead stays small; chunks are put back
-in replication order, so results never depend on the number of workers.
+in replication order, so results never depend on the number of workers or the backend.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ def default_workers() -> int:
 
 
 def chunk(replications: Sequence[int], workers: int) -> list[list[int]]:
+    """Consecutive runs of replications: about four chunks per worker (load balance), at most 25 each."""
     size = max(1, min(25, math.ceil(len(replications) / (4 * workers))))
     return [list(replications[i:i + size]) for i in range(0, len(replications), size)]
 
@@ -51,3 +52,14 @@ def simulate_local(scenario: Scenario, seed: int, replications: Sequence[int], w
             if progress:
                 progress(len(chunks[index]))
     return stack_ledgers([results[i] for i in range(len(chunks))])
+
+
+def simulate_replications(scenario: Scenario, seed: int, replications: Sequence[int], workers: int | None = None,
+                          scheduler: str | None = None, progress: Progress | None = None,
+                          definitions: OutcomeDefinitions | None = None) -> OutcomeLedger:
+    """Run on the Dask cluster at `scheduler` if given (`workers` is then the cluster's), else locally."""
+    if scheduler:
+        from .dask_executor import simulate_dask  # here, not at the top: it imports chunk from this module
+        return simulate_dask(scenario, seed, replications, scheduler, progress, definitions)
+    return simulate_local(scenario, seed, replications, default_workers() if workers is None else workers,
+                          progress, definitions)
