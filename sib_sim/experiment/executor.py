@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from ..measure import OutcomeDefinitions, OutcomeLedger, stack_ledgers
 from ..scenario import Scenario
+from .parameters import check_parameters
 from .replicate import simulate_chunk
 
 Progress = Callable[[int], None]
@@ -58,6 +59,8 @@ def simulate_replications(scenario: Scenario, seed: int, replications: Sequence[
                           scheduler: str | None = None, progress: Progress | None = None,
                           definitions: OutcomeDefinitions | None = None) -> OutcomeLedger:
     """Run on the Dask cluster at `scheduler` if given (`workers` is then the cluster's), else locally."""
+    if scenario.run.uncertainty:
+        check_parameters(scenario)  # a distribution that can break its field fails now, not in a worker
     if scheduler:
         from .dask_executor import simulate_dask  # here, not at the top: it imports chunk from this module
         return simulate_dask(scenario, seed, replications, scheduler, progress, definitions)
