@@ -32,6 +32,7 @@ from .io.pricing_folder import write_pricing_folder
 from .io.results_folder import write_results_folder
 from .io.scenario_file import read_scenario_file, read_terms_file
 from .reports import make_figures
+from .reports.html import render_report_from_folder
 from .reports.pricing import claims_table, cuts_table, pricing_summary
 from .reports.summary_table import SYMBOLS, probability_lines, summary_rows
 from .scenario.terms import Terms
@@ -108,7 +109,7 @@ def run(
             results = run_scenario(s, replications=n, seed=seed, workers=workers, scheduler=scheduler,
                                    progress=lambda k: bar.advance(task, k))
         target = write_results_folder(results, out_dir or Path("results") / s.name, str(scenario),
-                                      loaded.sha256, overrides, figures=make_figures)
+                                      loaded.sha256, overrides, figures=make_figures, sources=loaded.sources)
     except UserError as e:
         _fail_user(e)
     except KeyboardInterrupt:
@@ -298,6 +299,26 @@ def _print_comparison(comparison: Comparison, n: int) -> None:
             out.print(f"  {path}: {base!r} -> {other!r}", highlight=False, soft_wrap=True)
         if len(terms) > 40:
             out.print(f"  ... and {len(terms) - 40} more (see compare.json)", highlight=False)
+
+
+@app.command()
+def report(folder: Annotated[Path, typer.Argument(help="A results folder written by `sib-sim run`.",
+                                                  show_default=False)]) -> None:
+    """Re-render report.html from a results folder (after adding sensitivity results, say).
+
+    Example: sib-sim report results/ways_to_wellness
+    """
+    try:
+        html = render_report_from_folder(folder)
+        target = folder / "report.html"
+        staging = target.with_name(".report.html.incomplete")
+        staging.write_text(html, encoding="utf-8")
+        staging.replace(target)  # atomic: a reader never sees half a page
+    except UserError as e:
+        _fail_user(e)
+    except Exception as e:  # noqa: BLE001 - anything else is our bug: say so, keep the traceback
+        _fail_internal(e)
+    out.print(f"Report written to {target}", highlight=False)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import asdict
 import os
 import platform
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Mapping, Iterator
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
@@ -21,6 +22,8 @@ import numpy as np
 import pandas as pd
 
 from ..experiment import Results
+from ..reports.html import render_report_from_folder
+from .yaml_locations import Source
 
 PACKAGES = ("numpy", "scipy", "simpy", "pandas", "pydantic", "pyxirr", "matplotlib")
 
@@ -72,8 +75,14 @@ def cashflow_table(results: Results) -> pd.DataFrame:
 
 def write_results_folder(results: Results, out_dir: str | Path, scenario_path: str | None = None,
                          scenario_sha256: str | None = None, overrides: tuple[str, ...] = (),
-                         figures: Callable[[Results], dict] | None = None) -> Path:
-    """Write the whole folder, replacing any previous one only once the new one is complete."""
+                         figures: Callable[[Results], dict] | None = None,
+                         sources: Mapping[str, Source] | None = None, report: bool = True) -> Path:
+    """Write the whole folder, replacing any previous one only once the new one is complete.
+
+    `figures` (e.g. sib_sim.reports.make_figures) adds figures/*.png; `sources` (from
+    read_scenario_file) feeds the assumptions tables; `report` adds report.html, rendered from the
+    folder's own files so that `sib-sim report DIR` gives the same page later.
+    """
     with staged_folder(out_dir) as staging:
         document = summary_document(results, scenario_path, scenario_sha256, overrides)
         (staging / "summary.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
@@ -83,7 +92,17 @@ def write_results_folder(results: Results, out_dir: str | Path, scenario_path: s
                                        lineterminator="\n")
         if figures is not None:
             _save_figures(figures(results), staging / "figures")
+        _write_json(staging / "scenario.json", results.scenario.model_dump(mode="json"))
+        if sources:
+            _write_json(staging / "sources.json", {path: asdict(source) for path, source in sources.items()})
+        if report:
+            html = render_report_from_folder(staging)
+            (staging / "report.html").write_text(html, encoding="utf-8")
     return Path(out_dir)
+
+
+def _write_json(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
 
 
 @contextmanager

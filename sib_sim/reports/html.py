@@ -1,0 +1,668 @@
+"""report.html: one self-contained page a commissioner can email, rendered from a results folder.
+
+`render_report` is a pure function of what a results folder holds (summary.json, replications.csv,
+cashflows.csv, figures/*.png, sources.json, scenario.json, sensitivity/), not of a live Results: that
+is what lets `sib-sim report DIR` re-render an old folder. Everything is formatted here, in Python; the
+template (templates/report.html.j2) only lays out strings, with autoescape on. Figures are embedded
+as base64 data URIs and the CSS is inline, so the page needs no network and no other file.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pandas as pd
+
+from ..errors import UserError
+from .summary_table import SYMBOLS
+
+DASH = "–"  # shown for anything missing, NaN or infinite: a report never prints "nan"
+MAX_SENSITIVITY_ROWS = 60  # a printable page; the full table stays in the CSV
+
+
+# --- what the template lays out -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    cells: tuple[str, ...]
+    detail: str = ""  # a smaller second line under the label (payer id and cap, line description)
+    total: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    headers: tuple[str, ...]
+    rows: tuple[Row, ...]
+    wide: bool = False  # many columns: smaller type so it fits an A4 page
+
+
+@dataclass(frozen=True)
+class Figure:
+    title: str
+    caption: str
+    src: str | None  # data URI; None when the PNG is not in the folder
+
+
+@dataclass(frozen=True)
+class Headline:
+    label: str
+    value: str
+    range: str = ""
+    note: str = ""
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+
+
+# --- number formatting ----------------------------------------------------------------------------
+
+def finite(value: object) -> float | None:
+    """The value as a float, or None when it is missing, not a number, NaN or infinite."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+@dataclass(frozen=True)
+class Formats:
+    """Formats for a commissioner: £8,089,494, 27.6%, +3.41 points, 2.00x, 6,714; "–" when undefined."""
+
+    currency: str = "GBP"
+    dates: Mapping[int, dt.date] = field(default_factory=dict)  # month index -> calendar month
+
+    @property
+    def symbol(self) -> str:
+        return SYMBOLS.get(self.currency, f"{self.currency} ")
+
+    def __call__(self, kind: str, value: object) -> str:
+        v = finite(value)
+        if v is None:
+            return DASH
+        return getattr(self, f"_{kind}")(v)
+
+    def _money(self, v: float) -> str:
+        # Sign from the rounded value: -0.4 prints "£0", not "-£0".
+        return f"{'-' if round(v) < 0 else ''}{self.symbol}{abs(v):,.0f}"
+
+    def _share(self, v: float) -> str:
+        return f"{100 * v:.1f}%"
+
+    def _points(self, v: float) -> str:
+        return f"{0.0 if abs(v) < 0.005 else v:+.2f} points"
+
+    def _multiple(self, v: float) -> str:
+        return f"{v:.2f}x"
+
+    def _count(self, v: float) -> str:
+        return f"{v:,.0f}"
+
+    def _month(self, v: float) -> str:
+        when = self.dates.get(int(round(v)))
+        return f"month {v:.0f}" + (f" ({when:%b %Y})" if when else "")
+
+
+def general(value: object) -> str:
+    """A scenario or sensitivity value without a known unit: 8,200,000; 0.78; [(0.5, 0), (1.4, 1)]."""
+    if value is None:
+        return "not set"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        v = finite(value)
+        if v is None:
+            return DASH
+        return f"{v:,.0f}" if v == round(v) or abs(v) >= 1e5 else f"{v:,.4g}"
+    if isinstance(value, (list, tuple)):
+        inner = ", ".join(general(v) for v in value)
+        return f"({inner})" if value and all(not isinstance(v, (list, dict)) for v in value) else inner or "none"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {general(v)}" for k, v in value.items())
+    return str(value)
+
+
+# --- reading the summary --------------------------------------------------------------------------
+
+class Metrics:
+    """summary.json's metrics with lookups that never fail: a missing metric reads as undefined."""
+
+    def __init__(self, metrics: Mapping[str, Mapping[str, float]]) -> None:
+        self.metrics = metrics
+
+    def get(self, name: str, stat: str) -> float | None:
+        return finite((self.metrics.get(name) or {}).get(stat))
+
+    def has(self, name: str) -> bool:
+        return "p50" in (self.metrics.get(name) or {})
+
+    def value(self, name: str, default: float = 0.0) -> float:
+        v = self.get(name, "value")
+        return default if v is None else v
+
+    def names(self, prefix: str) -> list[str]:
+        return [n for n in self.metrics if n.startswith(prefix)]
+
+
+def stat_row(label: str, m: Metrics, name: str, kind: str, f: Formats, detail: str = "") -> Row:
+    return Row(label, tuple(f(kind, m.get(name, s)) for s in ("mean", "p5", "p50", "p95")), detail)
+
+
+STAT_HEADERS = ("", "Mean", "5th percentile", "Median", "95th percentile")
+
+
+def stat_table(caption: str, m: Metrics, f: Formats, wanted: Iterable[tuple[str, str, str]]) -> Table:
+    """A mean / p5 / median / p95 table of the metrics in `wanted` (label, metric, kind) that exist."""
+    rows = tuple(stat_row(label, m, name, kind, f) for label, name, kind in wanted if m.has(name))
+    return Table(caption, STAT_HEADERS, rows)
+
+
+def spread(m: Metrics, name: str, kind: str, f: Formats) -> tuple[str, str]:
+    """(median, "p5 to p95"): the middle of the runs and the range that holds 90% of them."""
+    low, high = f(kind, m.get(name, "p5")), f(kind, m.get(name, "p95"))
+    return f(kind, m.get(name, "p50")), (DASH if low == DASH else f"{low} to {high}")
+
+
+def runs_share(m: Metrics, name: str) -> str:
+    n = int(m.get(name, "n") or 0)
+    share = m.value(name)
+    return f"{100 * share:.1f}% ({round(share * n)} of {n} runs)"
+
+
+# --- the scenario (plain dict from scenario.json) -------------------------------------------------
+
+def scenario_at(scenario: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted path ("hospital.lines.0.unit_cost"), or None where there is none."""
+    node: Any = scenario
+    for part in path.split("."):
+        if isinstance(node, Mapping):
+            node = node.get(part)
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node
+
+
+def display_path(scenario: Mapping[str, Any], path: str) -> str:
+    """List indices replaced by item ids where items have one, as `--set` accepts them
+    ("hospital.lines.ae.unit_cost"): easier to read and to paste into an override."""
+    parts, node = [], scenario
+    for part in path.split("."):
+        item = node[int(part)] if isinstance(node, list) and part.isdigit() and int(part) < len(node) else None
+        parts.append(str(item["id"]) if isinstance(item, Mapping) and "id" in item else part)
+        node = item if item is not None else (node.get(part) if isinstance(node, Mapping) else None)
+    return ".".join(parts)
+
+
+def payer_names(scenario: Mapping[str, Any]) -> dict[str, str]:
+    payers = scenario_at(scenario, "contract.payers") or []
+    return {p["id"]: p.get("name") or p["id"] for p in payers if isinstance(p, Mapping) and "id" in p}
+
+
+def by_id(scenario: Mapping[str, Any], path: str) -> dict[str, Mapping[str, Any]]:
+    items = scenario_at(scenario, path) or []
+    return {i["id"]: i for i in items if isinstance(i, Mapping) and "id" in i}
+
+
+def commissioner_name(scenario: Mapping[str, Any]) -> str:
+    payer = scenario_at(scenario, "finance.commissioner.payer")
+    return payer_names(scenario).get(payer, "The commissioner") if payer else "The commissioner"
+
+
+def label(identifier: str) -> str:
+    return identifier.replace("_", " ").capitalize()
+
+
+# --- cash flows by month (cashflows.csv, long format) ---------------------------------------------
+
+def month_dates(cashflows: pd.DataFrame) -> dict[int, dt.date]:
+    """Month index -> calendar month, from cashflows.csv (empty when it is missing or odd)."""
+    if not {"month", "date"} <= set(cashflows.columns):
+        return {}
+    pairs = cashflows.drop_duplicates("month")[["month", "date"]]
+    dates = {}
+    for month, text in zip(pairs["month"], pairs["date"]):
+        try:
+            dates[int(month)] = dt.date.fromisoformat(str(text))
+        except ValueError:
+            continue
+    return dates
+
+
+def monthly_means(cashflows: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    """month x stream table of mean flows for streams named `prefix*` (empty when there are none).
+
+    Means add up: the mean of a year's total is the sum of that year's monthly means."""
+    if not {"month", "stream", "mean"} <= set(cashflows.columns):
+        return pd.DataFrame()
+    flows = cashflows[cashflows["stream"].astype(str).str.startswith(prefix)]
+    if flows.empty:
+        return pd.DataFrame()
+    wide = flows.pivot_table(index="month", columns="stream", values="mean", aggfunc="sum").fillna(0.0)
+    return wide[list(flows["stream"].unique())]  # the folder's order (the contract's), not alphabetical
+
+
+def year_label(months: pd.Index, f: Formats) -> str:
+    first, last = f.dates.get(int(months.min())), f.dates.get(int(months.max()))
+    return f"{first:%b %Y} to {last:%b %Y}" if first and last else f"months {months.min()} to {months.max()}"
+
+
+def payments_by_year(cashflows: pd.DataFrame, f: Formats) -> Table | None:
+    """Mean outcome payments per contract year: by payer, by outcome line, total and cumulative share."""
+    payers, lines = monthly_means(cashflows, "payer."), monthly_means(cashflows, "outcome.")
+    if lines.empty:
+        return None
+    wide = pd.concat([payers, lines], axis=1).fillna(0.0)
+    year = pd.Index(wide.index // 12 + 1, name="year")
+    yearly = wide.groupby(year).sum()
+    total = yearly[lines.columns].sum(axis=1)
+    overall = float(total.sum())
+    cumulative = total.cumsum() / overall if overall > 0 else total * math.nan
+    rows = []
+    for y in yearly.index:
+        cells = tuple(f("money", yearly.at[y, c]) for c in wide.columns)
+        period = year_label(wide.index[year == y], f)
+        rows.append(Row(f"Year {y}", cells + (f("money", total[y]), f("share", cumulative[y])), period))
+    sums = tuple(f("money", yearly[c].sum()) for c in wide.columns)
+    rows.append(Row("All years", sums + (f("money", overall), f("share", 1.0 if overall > 0 else None)),
+                    total=True))
+    headers = ("Contract year", *(f"Paid by {c.removeprefix('payer.')}" for c in payers.columns),
+               *(f"For {c.removeprefix('outcome.').replace('_', ' ')}" for c in lines.columns), "Total",
+               "Cumulative")
+    return Table("Mean outcome payments by contract year (when the cash arrives)", headers, tuple(rows),
+                 wide=True)
+
+
+def payment_timing(cashflows: pd.DataFrame, f: Formats) -> str | None:
+    """One sentence: when payments start, when half has been paid, when the last arrives (means)."""
+    lines = monthly_means(cashflows, "outcome.")
+    if lines.empty:
+        return None
+    total = lines.sum(axis=1)
+    paid = total[total > 0.5]  # half a penny / cent: ignore float dust
+    if paid.empty:
+        return "No outcome payments are made in the simulated runs."
+    half = total.index[total.cumsum() >= total.sum() / 2][0]
+    return (f"On average, outcome payments start in {f('month', paid.index[0])}, half of the total has been "
+            f"paid by {f('month', half)}, and the last payment arrives in {f('month', paid.index[-1])}.")
+
+
+# --- figures --------------------------------------------------------------------------------------
+
+# stem -> (title, caption): the six figures make_figures draws, in the words a commissioner needs.
+FIGURE_TEXT = {
+    "payments": ("Outcome payments by payer and outcome line",
+                 "Bars: mean over runs; whiskers: 5th to 95th percentile. Red ticks mark each payer's cap."),
+    "cashflow_fan": ("Cumulative cash flows over the programme",
+                     "Top: the investor's net position (below zero while its capital is at work). Bottom: "
+                     "outcome payments received. Median line, with bands for the middle 50% and 90% of runs."),
+    "investor_multiple": ("Investor money multiple across runs",
+                          "Distributions to the investor divided by the capital drawn; below 1.0x is a loss."),
+    "cohort_flow": ("Referrals, waiting list and link-worker caseload",
+                    "Mean over runs, month by month."),
+    "star_change": ("Change in Well-being Star totals",
+                    "Participants by recorded change from their first to their latest Star (mean per run)."),
+    "hospital_cost": ("Hospital cost per patient-month: participants against the comparison cohort",
+                      "Mean over runs, with the 5th to 95th percentile shaded."),
+}
+
+
+def data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def embed(figures: Mapping[str, bytes], stem: str, title: str | None = None, caption: str = "") -> Figure:
+    known_title, known_caption = FIGURE_TEXT.get(stem, (label(stem), ""))
+    png = figures.get(stem)
+    return Figure(title or known_title, caption or known_caption, data_uri(png) if png else None)
+
+
+# --- sections -------------------------------------------------------------------------------------
+
+def headlines(m: Metrics, f: Formats, scenario: Mapping[str, Any], replications: pd.DataFrame) -> list[Headline]:
+    who = commissioner_name(scenario)
+    cards = [card("Total outcome payments", m, "payments_total", "money", f, cap_note(replications, scenario, f)),
+             card(f"{who} pays", m, "commissioner_payments", "money", f),
+             card(f"{who}: net cost", m, "commissioner_net_cost", "money", f,
+                  "Payments minus cashable hospital savings; negative means it saves money. "
+                  + runs_where(replications, "commissioner_net_cost", lambda v: v > 0, "it pays more than it saves"))]
+    if has_investor(m):
+        cards += [card("Investor money multiple", m, "investor_multiple", "multiple", f),
+                  card("Investor IRR (annual)", m, "investor_irr", "share", f, irr_note(m)),
+                  Headline("Probability the investor loses money", runs_share(m, "investor_p_loss"))]
+    else:
+        cards.append(Headline("Investor", "No investor capital drawn", note="A direct or provider-risk contract."))
+    cards += [card("Hospital cost below the comparison cohort", m, "hospital_cost_reduction", "share", f,
+                   "As measured for outcome payments."),
+              card("Change in Well-being Stars (cohort mean)", m, "star_change_mean", "points", f,
+                   "First to latest recorded Star.")]
+    return cards
+
+
+def card(title: str, m: Metrics, name: str, kind: str, f: Formats, note: str = "") -> Headline:
+    value, range_ = spread(m, name, kind, f)
+    return Headline(title, value, "" if range_ == DASH else f"90% range {range_}", note.strip())
+
+
+def has_investor(m: Metrics) -> bool:
+    return m.value("investor_irr_status.no_outlay") < 1.0
+
+
+def irr_note(m: Metrics) -> str:
+    undefined = 1.0 - m.value("investor_irr_status.ok", 1.0) - m.value("investor_irr_status.no_outlay")
+    return f"Undefined in {100 * undefined:.1f}% of runs (no rate gives zero NPV)." if undefined > 0 else ""
+
+
+def runs_where(replications: pd.DataFrame, column: str, test: Callable[[pd.Series], pd.Series], what: str) -> str:
+    """"In 12.5% of runs <what>." from replications.csv; empty when the column is not there."""
+    if column not in replications.columns:
+        return ""
+    values = pd.to_numeric(replications[column], errors="coerce").dropna()
+    if values.empty:
+        return ""
+    return f"In {100 * float(test(values).mean()):.1f}% of runs {what}."
+
+
+def cap_note(replications: pd.DataFrame, scenario: Mapping[str, Any], f: Formats) -> str:
+    cap = finite(scenario_at(scenario, "contract.cap"))
+    if cap is None:
+        return ""
+    # Within one unit of currency: payments that reach the cap are cut to it exactly, up to float dust.
+    return runs_where(replications, "payments_total", lambda v: v >= cap - 1.0,
+                      f"payments reach the contract cap of {f('money', cap)}")
+
+
+def warnings(m: Metrics, f: Formats) -> list[str]:
+    found = []
+    if m.value("p_delivery_cut") > 0:
+        found.append(f"Delivery was cut in {runs_share(m, 'p_delivery_cut')}: cash and the investor's "
+                     f"commitment ran out, leaving on average {f('money', m.get('delivery_cut', 'mean'))} of "
+                     "delivery costs unpaid. The simulated outcomes assume full delivery, so in those runs they "
+                     "overstate what the programme would achieve.")
+    if m.value("provider_p_loss") > 0:
+        found.append(f"The provider loses money in {runs_share(m, 'provider_p_loss')} (median net "
+                     f"{f('money', m.get('provider_net', 'p50'))}).")
+    return found
+
+
+def payments_section(m: Metrics, f: Formats, scenario: Mapping[str, Any], figures: Mapping[str, bytes]) -> Section:
+    names, caps = payer_names(scenario), by_id(scenario, "contract.payers")
+    payer_rows = tuple(stat_row(names.get(p, p), m, n, "money", f, payer_detail(p, caps.get(p), f))
+                       for n in m.names("payments_by_payer.") for p in [n.removeprefix("payments_by_payer.")])
+    lines = by_id(scenario, "contract.outcomes")
+    line_rows = tuple(stat_row(label(o), m, n, "money", f, str((lines.get(o) or {}).get("description") or ""))
+                      for n in m.names("payments_by_outcome.") for o in [n.removeprefix("payments_by_outcome.")])
+    totals = (replace(stat_row("All outcome payments", m, "payments_total", "money", f), total=True),
+              stat_row("Cut by caps (earned but not paid)", m, "payments_cut_by_caps", "money", f))
+    who = commissioner_name(scenario)
+    section = Section("payments", "What the commissioner pays", [
+        "Outcome payments over the whole contract, by who pays and for which outcome. Each figure is over "
+        "the simulated runs: the mean, the median and the range that holds 90% of runs."])
+    section.tables += [Table("By payer", STAT_HEADERS, payer_rows + totals),
+                       Table("By outcome line", STAT_HEADERS, line_rows),
+                       stat_table(f"{who}: payments against hospital savings", m, f, [
+                           ("Outcome payments", "commissioner_payments", "money"),
+                           ("Outcome payments, present value", "commissioner_payments_npv", "money"),
+                           ("Cashable hospital savings", "hospital_costs_avoided_cashable", "money"),
+                           ("Shortfalls topped up", "commissioner_top_up", "money"),
+                           ("Share of surplus received", "commissioner_surplus_share", "money"),
+                           ("Net cost (negative: a saving)", "commissioner_net_cost", "money"),
+                           ("Net cost, present value", "commissioner_net_cost_npv", "money")])]
+    section.figures.append(embed(figures, "payments"))
+    return section
+
+
+def payer_detail(payer: str, spec: Mapping[str, Any] | None, f: Formats) -> str:
+    cap = finite((spec or {}).get("cap"))
+    return f"{payer}; cap {f('money', cap)}" if cap is not None else ""
+
+
+def timing_section(cashflows: pd.DataFrame, f: Formats, figures: Mapping[str, bytes]) -> Section:
+    section = Section("timing", "When payments arrive")
+    table, sentence = payments_by_year(cashflows, f), payment_timing(cashflows, f)
+    if table is None:
+        section.paragraphs.append("Payments by year not available: the results folder has no cashflows.csv "
+                                  "with outcome streams.")
+    else:
+        section.paragraphs.append(sentence or "")
+        section.tables.append(table)
+    section.figures.append(embed(figures, "cashflow_fan"))
+    return section
+
+
+def investor_section(m: Metrics, f: Formats, figures: Mapping[str, bytes]) -> Section:
+    section = Section("investor", "What the investor gets")
+    section.figures.append(embed(figures, "investor_multiple"))  # shown even without an investor: it says so
+    if not has_investor(m):
+        section.paragraphs.append("No investor capital is drawn in any run: nothing to report for an investor.")
+        return section
+    section.paragraphs.append(f"Probability the investor loses money (gets back less than it put in): "
+                              f"{runs_share(m, 'investor_p_loss')}. {irr_note(m)}")
+    paid_back, runs = m.get("investor_payback_month", "n") or 0, m.get("investor_p_loss", "n") or 0
+    if paid_back < runs:
+        section.paragraphs.append(f"The investor is paid back in {paid_back:.0f} of {runs:.0f} runs; the "
+                                  "payback month is over those runs only.")
+    section.tables.append(stat_table("Investor", m, f, [
+        ("Capital drawn", "investor_drawn", "money"), ("Peak capital at work", "investor_peak_capital", "money"),
+        ("Distributions received", "investor_distributions", "money"),
+        ("Money multiple", "investor_multiple", "multiple"), ("IRR (annual, where defined)", "investor_irr", "share"),
+        ("Paid back in", "investor_payback_month", "month")]))
+    return section
+
+
+def cohort_section(m: Metrics, f: Formats, figures: Mapping[str, bytes]) -> Section:
+    section = Section("cohort", "Cohort flow", ["Who is referred, who takes part and who completes the programme."])
+    section.tables.append(stat_table("People", m, f, [
+        ("Referrals", "referrals", "count"), ("Engaged (started support)", "engaged", "count"),
+        ("Share of referrals engaged", "engagement_rate", "share"), ("Completed the programme", "completed", "count"),
+        ("Left support early", "disengaged", "count"), ("Gave up waiting", "gave_up_waiting", "count"),
+        ("Longest waiting list", "waiting_peak", "count"), ("Largest caseload", "caseload_peak", "count"),
+        ("Link-worker utilisation", "link_worker_utilisation", "share")]))
+    section.figures.append(embed(figures, "cohort_flow"))
+    return section
+
+
+def outcomes_section(m: Metrics, f: Formats, figures: Mapping[str, bytes]) -> Section:
+    section = Section("outcomes", "Well-being Stars and hospital use against the comparison cohort", [
+        "Measured results are what the contract pays on: recorded Stars, and hospital cost against a matched "
+        "comparison cohort. The model also knows the true effect, which no evaluation sees; the gap between "
+        "them comes from recording noise, missed assessments, regression to the mean and matching bias."])
+    pairs = (("Star change, cohort mean", "star_change_mean", "star_change_true_mean", "points"),
+             ("Hospital cost below comparison", "hospital_cost_reduction", "hospital_cost_reduction_true", "share"))
+    rows = tuple(Row(text, spread(m, measured, kind, f) + spread(m, true, kind, f))
+                 for text, measured, true, kind in pairs)
+    section.tables.append(Table("Measured against true effect", (
+        "", "Measured: median", "Measured: 90% range", "True: median", "True: 90% range"), rows))
+    section.tables.append(stat_table("Other results", m, f, [
+        ("Engaged patients with a follow-up Star", "share_with_followup_star", "share"),
+        ("Comparison cohort hospital cost per patient-year", "comparison_cost_per_patient_year", "money"),
+        ("Hospital costs avoided (true, gross)", "hospital_costs_avoided", "money"),
+        ("of which cashable", "hospital_costs_avoided_cashable", "money")]))
+    section.figures += [embed(figures, "star_change"), embed(figures, "hospital_cost")]
+    return section
+
+
+def sensitivity_section(tables: Mapping[str, pd.DataFrame], figures: Mapping[str, bytes]) -> Section:
+    section = Section("sensitivity", "Sensitivity")
+    if not tables and not figures:
+        section.paragraphs.append("Sensitivity results not available: this run did not include a sensitivity "
+                                  "analysis.")
+        return section
+    section.paragraphs.append("How much the results move when uncertain assumptions are varied.")
+    section.figures += [embed(figures, stem) for stem in figures]
+    section.tables += [frame_table(label(stem), frame) for stem, frame in tables.items() if not frame.empty]
+    return section
+
+
+def frame_table(caption: str, frame: pd.DataFrame) -> Table:
+    """Any CSV as a table (first column as row labels), cut to a printable length."""
+    shown = frame.head(MAX_SENSITIVITY_ROWS)
+    rows = tuple(Row(general_cell(r[0]), tuple(general_cell(v) for v in r[1:]))
+                 for r in shown.itertuples(index=False))
+    if len(frame) > len(shown):
+        caption += f" (first {len(shown)} of {len(frame)} rows; all are in the CSV)"
+    return Table(caption, tuple(str(c) for c in frame.columns), rows, wide=len(frame.columns) > 6)
+
+
+def general_cell(value: object) -> str:
+    # pandas hands back numpy scalars; .item() turns them into the Python numbers general() knows.
+    return general(value.item() if hasattr(value, "item") else value)
+
+
+def other_figures_section(figures: Mapping[str, bytes]) -> Section | None:
+    """Figures in the folder that no section shows: every figure is embedded somewhere."""
+    extra = [stem for stem in figures if stem not in FIGURE_TEXT]
+    return Section("other-figures", "Other figures", figures=[embed(figures, s) for s in extra]) if extra else None
+
+
+def assumptions_section(sources: Mapping[str, Mapping[str, Any]] | None, scenario: Mapping[str, Any]) -> Section:
+    section = Section("assumptions", "Assumptions and their sources")
+    headers = ("Scenario value", "Value", "Basis", "Reference or note")
+    if sources:
+        rows = tuple(source_row(path, source, scenario) for path, source in sources.items())
+        published = sum(bool(s.get("reference")) for s in sources.values())
+        assumed = sum(bool(s.get("assumption")) and not s.get("reference") for s in sources.values())
+        section.paragraphs.append(f"Of {len(sources)} annotated values, {published} rest on a published reference "
+                                  f"and {assumed} are assumptions (with the reason, where one is given). Values "
+                                  "without an annotation are not listed.")
+    elif scenario:
+        rows = tuple(Row(display_path(scenario, p), (general(v), "Not recorded", "")) for p, v in leaves(scenario))
+        section.paragraphs.append("Sources not available: this results folder has no sources.json, so the values "
+                                  "below are shown without their references.")
+    else:
+        section.paragraphs.append("Assumptions not available: this results folder has neither sources.json nor "
+                                  "scenario.json.")
+        return section
+    section.tables.append(Table("Scenario values", headers, rows))
+    return section
+
+
+def source_row(path: str, source: Mapping[str, Any], scenario: Mapping[str, Any]) -> Row:
+    value = general(scenario_at(scenario, path)) if scenario else "not available"
+    if source.get("unit") and value not in ("not available", "not set"):
+        value += f" {source['unit']}"
+    reference, note = source.get("reference"), source.get("note")
+    basis = "Published" if reference else "Assumption" if source.get("assumption") else "Not stated"
+    text = " ".join(t for t in (reference, f"Note: {note}" if reference and note else note) if t)
+    return Row(display_path(scenario, path), (value, basis, text or "No note given"))
+
+
+def leaves(node: Any, path: str = "") -> list[tuple[str, Any]]:
+    """(dotted path, value) for every value in a scenario dict; lists of plain values count as one value."""
+    if isinstance(node, Mapping):
+        return [leaf for k, v in node.items() for leaf in leaves(v, f"{path}.{k}" if path else str(k))]
+    if isinstance(node, list) and any(isinstance(v, Mapping) for v in node):
+        return [leaf for i, v in enumerate(node) for leaf in leaves(v, f"{path}.{i}")]
+    return [(path, node)]
+
+
+MANIFEST_FIELDS = (("Scenario", "scenario"), ("Scenario file", "scenario_path"),
+                   ("Scenario file SHA-256", "scenario_sha256"), ("Overrides", "overrides"),
+                   ("Effective scenario SHA-256", "effective_scenario_sha256"), ("Seed", "seed"),
+                   ("Replications", "replications"), ("Horizon (months)", "horizon_months"),
+                   ("Currency", "currency"), ("Versions", "versions"))
+
+
+def manifest_items(manifest: Mapping[str, Any]) -> list[tuple[str, str]]:
+    return [(title, manifest_value(manifest.get(key))) for title, key in MANIFEST_FIELDS]
+
+
+def manifest_value(value: Any) -> str:
+    # As written, without thousands separators: a seed or a hash is something people retype.
+    if value is None or value == "":
+        return "not recorded"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "none"
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k} {v}" for k, v in value.items()) or "not recorded"
+    return str(value)
+
+
+# --- the page -------------------------------------------------------------------------------------
+
+def render_report(document: dict, replications: pd.DataFrame, cashflows: pd.DataFrame, figures: dict[str, bytes],
+                  sources: dict[str, dict] | None, scenario: dict | None, *,
+                  sensitivity_tables: Mapping[str, pd.DataFrame] | None = None,
+                  sensitivity_figures: Mapping[str, bytes] | None = None) -> str:
+    """report.html from a results folder's contents (see render_report_from_folder): one HTML string.
+
+    `document` is summary.json (`manifest`, `metrics`); `figures` are PNG bytes by stem; `sources` maps
+    dotted scenario paths to {reference, assumption, note}; `scenario` is Scenario.model_dump(mode="json").
+    Anything missing (None, empty) gives a section that says so rather than an error.
+    """
+    manifest, scenario = document.get("manifest") or {}, scenario or {}
+    m = Metrics(document.get("metrics") or {})
+    f = Formats(str(manifest.get("currency") or scenario.get("currency") or "GBP"), month_dates(cashflows))
+    sections = [payments_section(m, f, scenario, figures), timing_section(cashflows, f, figures),
+                investor_section(m, f, figures), cohort_section(m, f, figures), outcomes_section(m, f, figures),
+                sensitivity_section(sensitivity_tables or {}, sensitivity_figures or {}),
+                other_figures_section(figures), assumptions_section(sources, scenario)]
+    name = str(manifest.get("scenario") or scenario.get("name") or "scenario")
+    return template().render(
+        title=f"{label(name)}: simulated outcomes contract", description=scenario.get("description") or "",
+        runs=int(m.get("payments_total", "n") or manifest.get("replications") or 0), seed=manifest.get("seed"),
+        headlines=headlines(m, f, scenario, replications), timing=payment_timing(cashflows, f),
+        warnings=warnings(m, f), sections=[s for s in sections if s is not None],
+        manifest=manifest_items(manifest))
+
+
+def template() -> jinja2.Template:
+    # Autoescape everything: payer names, notes and references are user text from the scenario file.
+    env = jinja2.Environment(loader=jinja2.PackageLoader("sib_sim.reports", "templates"), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("report.html.j2")
+
+
+def render_report_from_folder(folder: Path) -> str:
+    """Read a results folder and render its report. Only summary.json is required."""
+    folder = Path(folder)
+    document = read_json(folder / "summary.json")
+    if not isinstance(document, dict):
+        raise UserError("not a results folder: summary.json is missing or unreadable", where=str(folder))
+    sensitivity = folder / "sensitivity"
+    return render_report(
+        document, read_csv(folder / "replications.csv"), read_csv(folder / "cashflows.csv"),
+        read_pngs(folder / "figures"), as_dict(read_json(folder / "sources.json")),
+        as_dict(read_json(folder / "scenario.json")),
+        sensitivity_tables={p.stem: read_csv(p) for p in sorted(sensitivity.glob("*.csv"))},
+        sensitivity_figures=read_pngs(sensitivity))
+
+
+def read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def as_dict(value: Any) -> dict | None:
+    return value if isinstance(value, dict) else None
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    """The CSV, or an empty table when it is missing or unreadable (its sections then say so)."""
+    try:
+        return pd.read_csv(path)
+    except (OSError, ValueError, pd.errors.EmptyDataError, pd.errors.ParserError):
+        return pd.DataFrame()
+
+
+def read_pngs(folder: Path) -> dict[str, bytes]:
+    return {p.stem: p.read_bytes() for p in sorted(folder.glob("*.png"))} if folder.is_dir() else {}
