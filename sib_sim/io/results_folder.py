@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..experiment import Results
 from ..reports.html import render_report_from_folder
+from .workbook import write_workbook
 from .yaml_locations import Source
 
 PACKAGES = ("numpy", "scipy", "simpy", "pandas", "pydantic", "pyxirr", "matplotlib")
@@ -79,9 +80,10 @@ def write_results_folder(results: Results, out_dir: str | Path, scenario_path: s
                          sources: Mapping[str, Source] | None = None, report: bool = True) -> Path:
     """Write the whole folder, replacing any previous one only once the new one is complete.
 
+    Always: summary.json, replications.csv, cashflows.csv, workbook.xlsx, scenario.json.
     `figures` (e.g. sib_sim.reports.make_figures) adds figures/*.png; `sources` (from
-    read_scenario_file) feeds the assumptions tables; `report` adds report.html, rendered from the
-    folder's own files so that `sib-sim report DIR` gives the same page later.
+    read_scenario_file) feeds the assumptions tables (sources.json); `report` adds report.html,
+    rendered from the folder's own files so that `sib-sim report DIR` gives the same page later.
     """
     with staged_folder(out_dir) as staging:
         document = summary_document(results, scenario_path, scenario_sha256, overrides)
@@ -92,6 +94,7 @@ def write_results_folder(results: Results, out_dir: str | Path, scenario_path: s
                                        lineterminator="\n")
         if figures is not None:
             _save_figures(figures(results), staging / "figures")
+        write_workbook(results, staging / "workbook.xlsx", dict(sources) if sources else None)
         _write_json(staging / "scenario.json", results.scenario.model_dump(mode="json"))
         if sources:
             _write_json(staging / "sources.json", {path: asdict(source) for path, source in sources.items()})
