@@ -11,6 +11,8 @@ import pandas as pd
 from ..contract import Payments
 from ..finance import CashFlows
 from ..measure import OutcomeLedger
+from ..scenario.contract import Contract
+from .measurement_risk import measurement_risk_metrics
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -60,10 +62,14 @@ def payment_metrics(payments: Payments) -> dict[str, np.ndarray]:
 
 
 def replications_table(replications: np.ndarray, ledger: OutcomeLedger, payments: Payments,
-                       flows: CashFlows) -> pd.DataFrame:
+                       flows: CashFlows, contract: Contract | None = None) -> pd.DataFrame:
+    """One row per replication. With the `contract` that priced `payments`, the measurement-risk
+    metrics too (experiment.measurement_risk: it re-prices the contract on the true and null views)."""
     columns = {"replication": replications}
     columns |= {f"param.{path}": ledger.parameters[path] for path in sorted(ledger.parameters)}
     columns |= delivery_metrics(ledger) | outcome_metrics(ledger) | payment_metrics(payments)
+    if contract is not None:
+        columns |= measurement_risk_metrics(contract, ledger, payments)
     columns |= flows.metrics
     columns["investor_irr_status"] = flows.irr_status
     return pd.DataFrame(columns)

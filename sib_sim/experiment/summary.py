@@ -8,10 +8,24 @@ import numpy as np
 import pandas as pd
 
 from ..finance import IRR_STATUSES
+from .measurement_risk import measurement_variance_share
 
 # Probability metric -> the 0/1 flag column it is the mean of (flags are not summarised themselves).
 PROBABILITIES = {"investor_p_loss": "investor_loss", "provider_p_loss": "provider_loss",
                  "p_delivery_cut": "delivery_cut_any"}
+# Families of probabilities, one per outcome line: flag column `<flag>` or `<flag>.<line>` ->
+# `<probability>` or `<probability>.<line>` (measurement risk: the columns exist only when the table
+# was built with the contract, see experiment.measurement_risk).
+PROBABILITY_FAMILIES = {"p_payment_without_effect": "payment_without_effect",
+                        "p_no_payment_despite_effect": "no_payment_despite_effect"}
+
+
+def probability_name(column: str) -> str | None:
+    """The probability a flag column of a family is reported as, else None."""
+    for probability, flag in PROBABILITY_FAMILIES.items():
+        if column == flag or column.startswith(flag + "."):
+            return probability + column[len(flag):]
+    return None
 
 
 def describe(values: np.ndarray) -> dict[str, float]:
@@ -30,10 +44,18 @@ def summarise(table: pd.DataFrame) -> dict[str, dict[str, float]]:
     for name in table.columns:
         if name in ("replication", "investor_irr_status") or name in PROBABILITIES.values():
             continue
-        metrics[name] = describe(table[name].to_numpy(dtype=float))
+        probability = probability_name(name)
+        if probability is None:
+            metrics[name] = describe(table[name].to_numpy(dtype=float))
+        else:
+            metrics[probability] = {"value": float(table[name].mean()), "n": len(table)}
     n = len(table)
     for name, column in PROBABILITIES.items():
         metrics[name] = {"value": float(table[column].mean()), "n": n}
+    if "payments_true_measurement" in table.columns:
+        share = measurement_variance_share(table["payments_total"].to_numpy(dtype=float),
+                                           table["payments_true_measurement"].to_numpy(dtype=float))
+        metrics["measurement_variance_share"] = {"value": share, "n": n}
     status = table["investor_irr_status"].to_numpy()
     for s in IRR_STATUSES:
         metrics[f"investor_irr_status.{s}"] = {"value": float(np.mean(status == s)), "n": n}

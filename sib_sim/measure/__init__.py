@@ -16,8 +16,9 @@ from .comparison import comparison_cost
 from .flow_series import flow_series
 from .definitions import OutcomeDefinitions, definitions_for
 from .ledger import SCALARS, SERIES, STAR_CHANGE_BINS, OutcomeLedger, stack_ledgers
+from .views import VIEWS, as_measured_by
 from .milestones import max_occurrences, milestone_series
-from .stars import change_histogram, latest_change, record_stars, star_series
+from .stars import change_histogram, latest_change, null_star_change_sum, record_stars, star_series, true_star_series
 
 
 def measure_outcomes(log: CohortLog, scenario: Scenario, streams: Streams,
@@ -44,7 +45,7 @@ def measure_outcomes(log: CohortLog, scenario: Scenario, streams: Streams,
         "hospital_comparison_cost": comparison,
         "hospital_counterfactual_cost": hospital.counterfactual_cost,
         "hospital_expected_cost": hospital.expected_cost,
-    }
+    } | risk_series(log, recorded, scenario, streams.measurement)
     scalars = {
         "star_change_mean": float(change[has].mean()) if has.any() else 0.0,
         "star_change_true_mean": float(true_change[has].mean()) if has.any() else 0.0,
@@ -60,5 +61,20 @@ def measure_outcomes(log: CohortLog, scenario: Scenario, streams: Streams,
     )
 
 
-__all__ = ["STAR_CHANGE_BINS", "OutcomeDefinitions", "OutcomeLedger", "definitions_for", "measure_outcomes",
-           "stack_ledgers"]
+def risk_series(log: CohortLog, recorded: np.ndarray, scenario: Scenario,
+                rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """The series measure.views swaps in: a perfect evaluator's Stars, and the Stars and hospital
+    cost this evaluator would record had support done nothing. `rng` is the measurement stream,
+    after record_stars: these are its last draws, so the measured numbers do not depend on them."""
+    horizon = log.horizon_months
+    followups_true, change_sum_true = true_star_series(log, horizon)
+    return {
+        "star_followups_true": followups_true,
+        "star_change_sum_true": change_sum_true,
+        "star_change_sum_null": null_star_change_sum(log, recorded, scenario, rng, horizon),
+        "hospital_treated_cost_null": log.hospital.null_cost,
+    }
+
+
+__all__ = ["STAR_CHANGE_BINS", "VIEWS", "OutcomeDefinitions", "OutcomeLedger", "as_measured_by", "definitions_for",
+           "measure_outcomes", "stack_ledgers"]

@@ -25,6 +25,17 @@ SERIES = (
     "hospital_comparison_cost",  # measured comparison cost, scaled to one comparison per participant
     "hospital_counterfactual_cost",  # true expected participant cost without support (not observed)
     "hospital_expected_cost",  # true expected participant cost with support (not observed)
+    # Measurement risk (measure.views): what a perfect evaluator would see, and what this evaluator
+    # would measure if support had done nothing. Never observed; the contract pays on the measured
+    # series above. The true hospital costs are hospital_expected_cost (participants, no Poisson
+    # noise) and hospital_counterfactual_cost (the participants' own cost without support, in place
+    # of a comparison cohort: no matching bias, drift, sampling noise or regression-to-the-mean gap).
+    "star_followups_true",  # every scheduled follow-up Star, none missed
+    "star_change_sum_true",  # sum over those of the true latent change in the total since the first Star
+    "star_change_sum_null",  # recorded change sum with no true change: same people, first and missed
+    #                          Stars; follow-ups are the baseline plus recording noise and rounding
+    "hospital_treated_cost_null",  # participants' cost drawn at their counterfactual rates (measured
+    #                                events plus those support prevented), no support effect
 )
 
 # Per-replication scalars.

@@ -35,6 +35,29 @@ def star_series(log: CohortLog, recorded: np.ndarray, horizon: int) -> tuple[np.
     return followups, change_sum
 
 
+def true_star_series(log: CohortLog, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """What a perfect evaluator would see: every scheduled follow-up Star (none missed) and the sum
+    of the true latent change in the total since the first appointment, by month."""
+    totals = log.star_paths.sum(axis=2)
+    scheduled = np.where(~np.isnan(log.star_times), totals, np.nan)
+    return star_series(log, scheduled, horizon)
+
+
+def null_star_change_sum(log: CohortLog, recorded: np.ndarray, scenario: Scenario,
+                         rng: np.random.Generator, horizon: int) -> np.ndarray:
+    """Monthly sum of recorded changes had no one's Star truly moved: the same people, first Stars
+    and missed Stars, follow-ups recorded from the latent baseline with fresh recording noise and
+    rounding. Call after record_stars: these draws come last from the measurement stream."""
+    w = scenario.wellbeing
+    baseline = log.star_paths[:, :1, :]
+    shape = (baseline.shape[0], log.star_paths.shape[1] - 1, baseline.shape[2])
+    noisy = baseline + w.measurement_noise_sd * rng.standard_normal(shape)
+    followups = np.clip(np.rint(noisy), w.floor, w.ceiling).sum(axis=2)
+    # Missed or unscheduled follow-ups stay missing: NaN where the measured record has none.
+    null = np.concatenate([recorded[:, :1], np.where(np.isnan(recorded[:, 1:]), np.nan, followups)], axis=1)
+    return star_series(log, null, horizon)[1]
+
+
 def latest_change(totals: np.ndarray) -> np.ndarray:
     """Per patient: latest recorded total minus first (NaN without a follow-up)."""
     follow = totals[:, 1:]

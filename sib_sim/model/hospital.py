@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..scenario import Scenario
+from .delivery import effect_factor_by_month, mean_effect_factor
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,9 @@ class HospitalUse:
     expected_cost: np.ndarray  # (H,) expected cost with support
     counterfactual_cost: np.ndarray  # (H,) expected cost of the same people without support
     by_start: np.ndarray  # (H, L, S) the observed counts split by the month participants started
+    # (H,) cost the same people would have run up had support prevented nothing: the observed
+    # events plus those support prevented (measurement risk's "no effect" world, see below)
+    null_cost: np.ndarray
 
 
 def follow_up_mask(start: np.ndarray, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
@@ -68,8 +72,9 @@ def simulate_hospital_use(scenario: Scenario, start: np.ndarray, end: np.ndarray
     weight = risk_weights(start, frailty * group_mult, scenario, with_rtm=True)
     mids = np.arange(scenario.run.horizon_months) + 0.5
     after = np.maximum(mids[None, :] - end[:, None], 0.0)
-    # Full effect during support, fading with a half-life once support ends.
-    strength = np.where(mids[None, :] < end[:, None], 1.0, np.exp2(-after / h.effect_half_life_months))
+    during, lasting = delivery_strength(scenario, start, end)
+    # Full effect during support (scaled in delivery periods), fading with a half-life once it ends.
+    strength = np.where(mids[None, :] < end[:, None], during, lasting * np.exp2(-after / h.effect_half_life_months))
     risk = weight.sum(axis=0)
     treated_risk = (weight * strength).sum(axis=0)
     rate, unit_cost, effect = line_arrays(scenario)
@@ -82,6 +87,7 @@ def simulate_hospital_use(scenario: Scenario, start: np.ndarray, end: np.ndarray
     by_start_rate = (group_by_start(weight, start)[:, :, None]
                      - group_by_start(weight * strength, start)[:, :, None] * effect[None, None, :])
     by_start = split_by_start(counts, by_start_rate, rng)
+    null_counts = counts + prevented_events(without, expected, rng)
     return HospitalUse(
         patient_months=follow_up_mask(start, scenario)[0].sum(axis=0).astype(float),
         counts=counts,
@@ -89,7 +95,30 @@ def simulate_hospital_use(scenario: Scenario, start: np.ndarray, end: np.ndarray
         expected_cost=expected @ unit_cost,
         counterfactual_cost=without @ unit_cost,
         by_start=by_start,
+        null_cost=null_counts @ unit_cost,
     )
+
+
+def delivery_strength(scenario: Scenario, start: np.ndarray,
+                      end: np.ndarray) -> tuple[np.ndarray | float, np.ndarray | float]:
+    """Share of the usual effect during support, by month (1, H), and the share each participant
+    keeps once support ends (n, 1): their average over their own support, so that what fades after
+    support is what the support they had built. Plain 1.0 without delivery periods."""
+    periods = scenario.service.delivery_periods
+    if not periods:
+        return 1.0, 1.0
+    during = effect_factor_by_month(periods, scenario.run.horizon_months)[None, :]
+    return during, mean_effect_factor(periods, start, end)[:, None]
+
+
+def prevented_events(without: np.ndarray, expected: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """(H, L) events support prevented: Poisson at the rate it removed. Drawn last from the stream.
+
+    Observed counts plus these are exactly Poisson at the counterfactual rate (a sum of independent
+    Poissons), so they are a draw of the same people's use without support, coupled to the observed
+    draw: with no effect the two are identical, and their difference is only what support did.
+    """
+    return rng.poisson(np.maximum(without - np.maximum(expected, 0.0), 0.0))
 
 
 def group_by_start(values: np.ndarray, start: np.ndarray) -> np.ndarray:

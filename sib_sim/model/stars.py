@@ -11,6 +11,7 @@ import numpy as np
 
 from ..scenario import Scenario
 from ..scenario.wellbeing import STAR_AREAS
+from .delivery import star_gain_factors
 
 
 def assessment_times(start: np.ndarray, end: np.ndarray, interval: float, horizon: float) -> np.ndarray:
@@ -23,8 +24,12 @@ def assessment_times(start: np.ndarray, end: np.ndarray, interval: float, horizo
 
 
 def draw_star_paths(scenario: Scenario, group: np.ndarray, n_assessments: int,
-                    rng: np.random.Generator) -> np.ndarray:
-    """(n, n_assessments, 8) latent area scores; assessment 0 is the baseline."""
+                    rng: np.random.Generator, start: np.ndarray | None = None) -> np.ndarray:
+    """(n, n_assessments, 8) latent area scores; assessment 0 is the baseline.
+
+    With `start` (first appointment months) and `service.delivery_periods`, each interval's gain is
+    scaled by the delivery factor over it; the random draws are the same either way.
+    """
     w = scenario.wellbeing
     n, n_areas = group.size, len(STAR_AREAS)
     shift = np.array([g.star_baseline_shift for g in scenario.cohort.groups])[group]
@@ -36,7 +41,11 @@ def draw_star_paths(scenario: Scenario, group: np.ndarray, n_assessments: int,
     gain = w.gain_first_period_mean + w.gain_sd * rng.standard_normal(n)
     periods = max(n_assessments - 1, 0)
     decay = w.gain_decay ** np.arange(periods)
-    steps = gain[:, None, None] * decay[None, :, None] \
-        + w.area_noise_sd * rng.standard_normal((n, periods, n_areas))
+    expected_step = gain[:, None, None] * decay[None, :, None]
+    periods_of_delivery = scenario.service.delivery_periods
+    if start is not None and periods_of_delivery:
+        interval = scenario.service.assessment_interval_months
+        expected_step = expected_step * star_gain_factors(periods_of_delivery, start, interval, periods)[:, :, None]
+    steps = expected_step + w.area_noise_sd * rng.standard_normal((n, periods, n_areas))
     path = np.concatenate([baseline[:, None, :], baseline[:, None, :] + np.cumsum(steps, axis=1)], axis=1)
     return np.clip(path, w.floor, w.ceiling)

@@ -27,6 +27,10 @@ class Comparison(Section):
 
     matching_bias: float = Field(default=0.0, gt=-1.0)
     patients_per_participant: Positive = 1.0
+    # The comparison cohort's use changes relative to the participants' counterfactual by this share
+    # a year from the contract start, compounding (+0.03: 3% more each year; a comparison area whose
+    # services change, or a matching model gone stale). It inflates measured savings over time.
+    drift_per_year: float = Field(default=0.0, gt=-1.0)
 
 
 class Hospital(Section):
