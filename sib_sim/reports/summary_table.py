@@ -80,6 +80,12 @@ def probability_lines(metrics: dict[str, dict[str, float]]) -> list[str]:
         lines.append(f"Warning: cash and investor commitment ran out in {100 * cut:.1f}% of replications; "
                      f"delivery costs of {mean_cut:,.0f} on average could not be paid (delivery_cut). "
                      "The simulated outcomes do not reflect that cut.")
+    if "p_payment_without_effect" in metrics and "payments_no_effect" in metrics:
+        lines.append(f"Measurement risk: with no true effect the contract would still pay "
+                     f"{metrics['payments_no_effect'].get('mean', 0.0):,.0f} on average (something in "
+                     f"{100 * metrics['p_payment_without_effect']['value']:.0f}% of runs); measurement explains "
+                     f"about {100 * metrics.get('measurement_variance_share', {'value': 0.0})['value']:.0f}% "
+                     "of the variation in payments")
     provider_loss = metrics.get("provider_p_loss", {"value": 0.0})["value"]
     if provider_loss > 0:
         lines.append(f"Probability the provider loses money: {100 * provider_loss:.1f}%")
