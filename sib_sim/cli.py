@@ -25,6 +25,13 @@ from .experiment import Comparison, term_differences
 from .experiment.compare import simulation_key
 from .experiment import compare as compare_variants
 from .experiment import run as run_scenario
+from .experiment.sensitivity import DEFAULT_SAMPLES, SensitivityResult, design_points, sensitivity as analyse
+from .experiment.sensitivity import DEFAULT_REPLICATIONS, check_settings
+from .experiment.points import DEFAULT_METRIC, uncertain_paths
+from .experiment.sweep import DEFAULT_HURDLE, DEFAULT_PROBABILITY, SweepResult, count_simulations, parse_axis
+from .experiment.sweep import sweep as sweep_terms
+from .io.sensitivity_folder import write_sensitivity_folder, write_sweep_folder
+from .reports.sensitivity_figures import deal_zone, sensitivity_figure, short_label
 from .io.compare_folder import write_compare_folder
 from .reports.compare_table import comparison_rows
 from .io.observed import pricing_contract, read_observed
@@ -319,6 +326,182 @@ def report(folder: Annotated[Path, typer.Argument(help="A results folder written
     except Exception as e:  # noqa: BLE001 - anything else is our bug: say so, keep the traceback
         _fail_internal(e)
     out.print(f"Report written to {target}", highlight=False)
+
+
+# --- sensitivity and sweep -----------------------------------------------------------------------
+
+def _bar(quiet: bool) -> Progress:
+    return Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                    TimeRemainingColumn(), console=err, disable=quiet, transient=True)
+
+
+@app.command()
+def sensitivity(
+    scenario: ScenarioArg,
+    method: Annotated[str, typer.Option(help="oneway (tornado from each parameter's P10 and P90), morris "
+                                             "(screening) or sobol (first- and total-order indices).")] = "oneway",
+    metric: Annotated[str, typer.Option(help="A numeric column of replications.csv.")] = DEFAULT_METRIC,
+    samples: Annotated[Optional[int], typer.Option(help=f"Morris trajectories (default {DEFAULT_SAMPLES['morris']}) "
+                                                        f"or the Sobol base sample N, a power of two (default "
+                                                        f"{DEFAULT_SAMPLES['sobol']}).")] = None,
+    replications: Annotated[Optional[int], typer.Option(
+        min=1, help="Replications per design point (default: oneway {oneway}, morris {morris}, sobol {sobol}).".format(
+            **DEFAULT_REPLICATIONS))] = None,
+    second_order: Annotated[bool, typer.Option("--second-order", help="Sobol: also second-order indices "
+                                                                      "(N x (2D + 2) points).")] = False,
+    seed: Annotated[Optional[int], typer.Option(min=0, help="Root seed (default: run.seed).")] = None,
+    workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Results folder to add sensitivity/ to "
+                                                    "(default: results/<name>).")] = None,
+    set_: SetOpt = None,
+    scheduler: SchedulerOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
+) -> None:
+    """Which uncertain parameters move a metric: tornado, Morris screening or Sobol indices (SALib).
+
+    Writes <out>/sensitivity/<tornado|morris|sobol>.csv, .png and .json; other files in <out> are kept.
+
+    Example: sib-sim sensitivity scenarios/ways_to_wellness.yaml --method sobol --samples 128
+    --metric investor_multiple
+    """
+    overrides = tuple(set_ or ())
+    try:
+        loaded = read_scenario_file(scenario, overrides)
+        s = loaded.scenario
+        check_settings(method, samples, replications, second_order)  # before sizing the progress bar
+        total = design_points(method, len(uncertain_paths(s)), samples, second_order) * (
+            replications or DEFAULT_REPLICATIONS.get(method, 1))
+        with _bar(quiet) as bar:
+            task = bar.add_task(f"{method}: {s.name}", total=total)
+            result = analyse(s, method, metric, samples, replications, seed, workers, scheduler,
+                             progress=lambda k: bar.advance(task, k), second_order=second_order)
+        target = write_sensitivity_folder(result, out_dir or Path("results") / s.name, sensitivity_figure,
+                                          str(scenario), loaded.sha256, overrides)
+    except UserError as e:
+        _fail_user(e)
+    except KeyboardInterrupt:
+        err.print("interrupted: nothing written")
+        raise typer.Exit(130)
+    except Exception as e:  # noqa: BLE001 - anything else is our bug: say so, keep the traceback
+        _fail_internal(e)
+    if not quiet:
+        _print_sensitivity(result)
+        out.print(f"Sensitivity written to {target}/", highlight=False)
+
+
+def _left_table(title: str, first: str) -> Table:
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column(first, justify="left", no_wrap=True)
+    return table
+
+
+def _num(value: float) -> str:
+    if value != value:
+        return "-"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+
+
+SENSITIVITY_COLUMNS = {
+    "oneway": (("P10", "low"), ("P90", "high"), ("at P10", "metric_low"), ("at P90", "metric_high"),
+               ("swing", "swing"), ("± se", "swing_se")),
+    "morris": (("mu*", "mu_star"), ("± 95%", "mu_star_conf"), ("sigma", "sigma"), ("mu", "mu")),
+    "sobol": (("S1", "S1"), ("± 95%", "S1_conf"), ("ST", "ST"), ("± 95% ", "ST_conf")),
+}
+
+
+def _print_sensitivity(result: SensitivityResult) -> None:
+    title = {"oneway": "One-way sensitivity (tornado)", "morris": "Morris screening", "sobol": "Sobol indices"}
+    table = _left_table(f"{title[result.method]} of {result.metric}: {result.scenario}, {result.n_points} design "
+                        f"points x {result.replications_per_point} replications", "parameter")
+    columns = SENSITIVITY_COLUMNS[result.method]
+    for label, _ in columns:
+        table.add_column(label, justify="right", no_wrap=True)
+    for row in result.table.itertuples(index=False):
+        values = row._asdict()
+        table.add_row(short_label(values["parameter"]), *(_num(float(values[key])) for _, key in columns))
+    out.print(table)
+    for note in result.notes:
+        out.print(f"  {note}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def sweep(
+    scenario: ScenarioArg,
+    param: Annotated[list[str], typer.Option("--param", help="A term to sweep: PATH=LO:HI:N (once or twice), e.g. "
+                                             "contract.outcomes.wellbeing.price=200:400:5.", show_default=False)],
+    hurdle: Annotated[float, typer.Option(help="The investor's hurdle money multiple.")] = DEFAULT_HURDLE,
+    probability: Annotated[float, typer.Option(help="How likely both conditions must be for the deal zone.")]
+    = DEFAULT_PROBABILITY,
+    replications: Annotated[Optional[int], typer.Option(min=1, help="Replications (default: run.replications).")] = None,
+    seed: Annotated[Optional[int], typer.Option(min=0, help="Root seed (default: run.seed).")] = None,
+    workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Results folder to add sweep/ to "
+                                                    "(default: results/<name>).")] = None,
+    set_: SetOpt = None,
+    scheduler: SchedulerOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
+) -> None:
+    """The deal zone: a grid over one or two terms, with P(investor multiple >= hurdle) and
+    P(commissioner's payments covered by its cashable savings) at each point.
+
+    Terms (contract, finance) re-price one simulation of the cohorts. Writes <out>/sweep/grid.csv,
+    deal_zone.png and sweep.json; other files in <out> are kept.
+
+    Example: sib-sim sweep scenarios/ways_to_wellness.yaml --param contract.outcomes.wellbeing.price=100:500:5
+    --param contract.outcomes.secondary_care.share=0.3:0.7:5 --hurdle 1.5
+    """
+    overrides = tuple(set_ or ())
+    try:
+        loaded = read_scenario_file(scenario, overrides)
+        s = loaded.scenario
+        axes = [parse_axis(text) for text in param]
+        n = replications or s.run.replications
+        with _bar(quiet) as bar:
+            task = bar.add_task(f"Sweeping {s.name}", total=n * count_simulations(s, axes))
+            result = sweep_terms(s, axes, hurdle, probability, n, seed, workers, scheduler,
+                                 progress=lambda k: bar.advance(task, k))
+        target = write_sweep_folder(result, out_dir or Path("results") / s.name, deal_zone, str(scenario),
+                                    loaded.sha256, overrides)
+    except UserError as e:
+        _fail_user(e)
+    except KeyboardInterrupt:
+        err.print("interrupted: nothing written")
+        raise typer.Exit(130)
+    except Exception as e:  # noqa: BLE001 - anything else is our bug: say so, keep the traceback
+        _fail_internal(e)
+    if not quiet:
+        _print_sweep(result)
+        out.print(f"Sweep written to {target}/", highlight=False)
+
+
+def _cell(row) -> str:
+    mark = " [bold green]✓[/]" if row["deal"] else "  "
+    return f"{row['p_investor_hurdle']:.2f}/{row['p_commissioner_covered']:.2f}{mark}"
+
+
+def _print_sweep(result: SweepResult) -> None:
+    grid, axes = result.grid, result.axes
+    title = (f"{result.scenario}: P(investor multiple >= {result.hurdle_multiple:g}) / P(commissioner net cost "
+             f"<= 0) over {result.replications} replications; deal zone: both >= {result.probability:g}")
+    if len(axes) == 1:
+        table = _left_table(title, axes[0].path)
+        for column in ("P(investor)", "P(commissioner)", "deal", "payments p50", "multiple p50"):
+            table.add_column(column, justify="right", no_wrap=True)
+        for _, row in grid.iterrows():
+            table.add_row(f"{row[axes[0].path]:g}", f"{row['p_investor_hurdle']:.2f}",
+                          f"{row['p_commissioner_covered']:.2f}", "yes" if row["deal"] else "",
+                          _num(row["payments_total_p50"]), _num(row["investor_multiple_p50"]))
+    else:  # a matrix: rows the first term, columns the second
+        table = _left_table(title, f"{axes[0].path.split('.')[-1]} \\ {axes[1].path.split('.')[-1]}")
+        table.caption = f"rows {axes[0].path}, columns {axes[1].path}; cells P(investor)/P(commissioner), ✓ deal zone"
+        for value in axes[1].values:
+            table.add_column(f"{value:g}", justify="right", no_wrap=True)
+        for i, value in enumerate(axes[0].values):
+            rows = grid.iloc[i * axes[1].n:(i + 1) * axes[1].n]
+            table.add_row(f"{value:g}", *(_cell(row) for _, row in rows.iterrows()))
+    out.print(table)
+    for note in result.notes:
+        out.print(f"  {note}", highlight=False, soft_wrap=True)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -18,16 +18,19 @@ from .summary import summarise
 
 def simulate(scenario: Scenario, replications: Sequence[int] | None = None, seed: int | None = None,
              workers: int | None = None, progress: Progress | None = None,
-             definitions: OutcomeDefinitions | None = None, scheduler: str | None = None) -> OutcomeLedger:
+             definitions: OutcomeDefinitions | None = None, scheduler: str | None = None,
+             parameter_sets: Sequence[Mapping[str, float]] | None = None) -> OutcomeLedger:
     """Simulate and measure cohorts: the expensive part, independent of contract and finance terms.
 
     `definitions`: the participant-level outcomes to count, by default those of the scenario's own
     contract; to re-price under other contracts, pass `definitions_for([c1, c2, ...])`.
     `scheduler`: a Dask scheduler address (tcp://HOST:PORT) to run on a cluster; default: local processes.
+    `parameter_sets`: one {uncertain path: value} per replication, used instead of drawing them
+    (sensitivity design points); replication i's random streams still come from (seed, i).
     """
     reps = list(range(scenario.run.replications)) if replications is None else list(replications)
     return simulate_replications(scenario, scenario.run.seed if seed is None else seed, reps, workers,
-                                 scheduler, progress, definitions)
+                                 scheduler, progress, definitions, parameter_sets)
 
 
 def evaluate(scenario: Scenario, ledger: OutcomeLedger, seed: int | None = None,
@@ -36,7 +39,7 @@ def evaluate(scenario: Scenario, ledger: OutcomeLedger, seed: int | None = None,
     reps = np.arange(ledger.n_replications) if replications is None else np.asarray(replications)
     payments = apply_contract(scenario.contract, ledger)
     flows = cash_flows(scenario, payments, ledger)
-    table = replications_table(reps, ledger, payments, flows)
+    table = replications_table(reps, ledger, payments, flows, scenario.contract)
     return Results(scenario, scenario.run.seed if seed is None else seed, table,
                    monthly_streams(ledger, payments, flows), ledger.star_change_histogram.sum(axis=0))
 
@@ -50,5 +53,9 @@ def run(scenario: Scenario, replications: int | None = None, seed: int | None = 
 
 
 from .compare import Comparison, compare, term_differences  # noqa: E402 - uses evaluate above
+from .points import evaluate_points  # noqa: E402
+from .sensitivity import SensitivityResult, sensitivity  # noqa: E402 - SALib is imported only when used
+from .sweep import SweepResult, sweep  # noqa: E402
 
-__all__ = ["Comparison", "Results", "compare", "evaluate", "run", "simulate", "summarise", "term_differences"]
+__all__ = ["Comparison", "Results", "SensitivityResult", "SweepResult", "compare", "evaluate", "evaluate_points",
+           "run", "sensitivity", "simulate", "summarise", "sweep", "term_differences"]

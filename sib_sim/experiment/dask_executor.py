@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..errors import UserError
 from ..measure import OutcomeDefinitions, OutcomeLedger, stack_ledgers
 from ..scenario import Scenario
-from .executor import Progress, chunk
+from .executor import ParameterSets, Progress, check_sets, chunk, chunk_sets
 from .replicate import simulate_chunk
 
 if TYPE_CHECKING:  # for type checkers only: at run time distributed is imported when first used
@@ -59,15 +59,18 @@ def _wait_for_workers(client: Client, scheduler: str) -> int:
 
 
 def simulate_dask(scenario: Scenario, seed: int, replications: Sequence[int], scheduler: str,
-                  progress: Progress | None = None, definitions: OutcomeDefinitions | None = None) -> OutcomeLedger:
+                  progress: Progress | None = None, definitions: OutcomeDefinitions | None = None,
+                  parameter_sets: ParameterSets | None = None) -> OutcomeLedger:
     """Simulate and measure `replications` on the cluster whose scheduler is at `scheduler`."""
+    check_sets(replications, parameter_sets)
     distributed = _distributed()
     with _connect(distributed, scheduler) as client:
         # Chunk for the cluster's size (load balance); chunk sizes never change the numbers.
         chunks = chunk(replications, _wait_for_workers(client, scheduler))
+        sets = chunk_sets(chunks, parameter_sets)
         # pure=False: no hashing of the scenario for task keys, and no reuse of another run's results.
-        futures = [client.submit(simulate_chunk, scenario, seed, part, definitions, pure=False)
-                   for part in chunks]
+        futures = [client.submit(simulate_chunk, scenario, seed, part, definitions, part_sets, pure=False)
+                   for part, part_sets in zip(chunks, sets)]
         index = {future.key: i for i, future in enumerate(futures)}
         results: dict[int, OutcomeLedger] = {}
         for future in distributed.as_completed(futures, loop=client.loop):  # not the default client

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from ..measure import OutcomeDefinitions, OutcomeLedger, stack_ledgers
@@ -18,6 +18,7 @@ from .parameters import check_parameters
 from .replicate import simulate_chunk
 
 Progress = Callable[[int], None]
+ParameterSets = Sequence[Mapping[str, float]]
 
 
 def default_workers() -> int:
@@ -30,13 +31,34 @@ def chunk(replications: Sequence[int], workers: int) -> list[list[int]]:
     return [list(replications[i:i + size]) for i in range(0, len(replications), size)]
 
 
+def chunk_sets(chunks: Sequence[Sequence[int]],
+               parameter_sets: ParameterSets | None) -> list[list[Mapping[str, float]] | None]:
+    """The parameter sets cut like the replications: chunk i gets the sets of its replications."""
+    if parameter_sets is None:
+        return [None] * len(chunks)
+    out, start = [], 0
+    for part in chunks:
+        out.append(list(parameter_sets[start:start + len(part)]))
+        start += len(part)
+    return out
+
+
+def check_sets(replications: Sequence[int], parameter_sets: ParameterSets | None) -> None:
+    if parameter_sets is not None and len(parameter_sets) != len(replications):
+        raise ValueError(f"{len(parameter_sets)} parameter sets for {len(replications)} replications: "
+                         "replication i takes parameter set i, so give one set per replication")
+
+
 def simulate_local(scenario: Scenario, seed: int, replications: Sequence[int], workers: int,
-                   progress: Progress | None = None, definitions: OutcomeDefinitions | None = None) -> OutcomeLedger:
+                   progress: Progress | None = None, definitions: OutcomeDefinitions | None = None,
+                   parameter_sets: ParameterSets | None = None) -> OutcomeLedger:
+    check_sets(replications, parameter_sets)
     chunks = chunk(replications, workers)
+    sets = chunk_sets(chunks, parameter_sets)
     if workers <= 1 or len(chunks) == 1:
         ledgers = []
-        for part in chunks:
-            ledgers.append(simulate_chunk(scenario, seed, part, definitions))
+        for part, part_sets in zip(chunks, sets):
+            ledgers.append(simulate_chunk(scenario, seed, part, definitions, part_sets))
             if progress:
                 progress(len(part))
         return stack_ledgers(ledgers)
@@ -45,7 +67,7 @@ def simulate_local(scenario: Scenario, seed: int, replications: Sequence[int], w
     # threads (a progress bar), so forking under one is safe.
     results: dict[int, OutcomeLedger] = {}
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context()) as pool:
-        futures = {pool.submit(simulate_chunk, scenario, seed, part, definitions): i
+        futures = {pool.submit(simulate_chunk, scenario, seed, part, definitions, sets[i]): i
                    for i, part in enumerate(chunks)}
         for future in as_completed(futures):
             index = futures[future]
@@ -57,12 +79,18 @@ def simulate_local(scenario: Scenario, seed: int, replications: Sequence[int], w
 
 def simulate_replications(scenario: Scenario, seed: int, replications: Sequence[int], workers: int | None = None,
                           scheduler: str | None = None, progress: Progress | None = None,
-                          definitions: OutcomeDefinitions | None = None) -> OutcomeLedger:
-    """Run on the Dask cluster at `scheduler` if given (`workers` is then the cluster's), else locally."""
+                          definitions: OutcomeDefinitions | None = None,
+                          parameter_sets: ParameterSets | None = None) -> OutcomeLedger:
+    """Run on the Dask cluster at `scheduler` if given (`workers` is then the cluster's), else locally.
+
+    `parameter_sets`: one mapping of uncertain-parameter values per replication (a sensitivity design
+    point): replication `replications[i]` runs with `parameter_sets[i]`, its random streams still
+    from (seed, replication), so the numbers never depend on the workers or the backend.
+    """
     if scenario.run.uncertainty:
         check_parameters(scenario)  # a distribution that can break its field fails now, not in a worker
     if scheduler:
         from .dask_executor import simulate_dask  # here, not at the top: it imports chunk from this module
-        return simulate_dask(scenario, seed, replications, scheduler, progress, definitions)
+        return simulate_dask(scenario, seed, replications, scheduler, progress, definitions, parameter_sets)
     return simulate_local(scenario, seed, replications, default_workers() if workers is None else workers,
-                          progress, definitions)
+                          progress, definitions, parameter_sets)
