@@ -5,6 +5,7 @@ Exit status: 0 ok, 1 internal error (traceback saved to a log file), 2 user erro
 
 from __future__ import annotations
 
+import json
 import sys
 import tempfile
 import traceback
@@ -12,37 +13,30 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich import box
-from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-from rich.table import Table
 
-from .contract import Payments, apply_contract
+from .contract import apply_contract
 from .errors import UserError
-from .experiment import Comparison, term_differences
 from .experiment.compare import simulation_key
 from .experiment import compare as compare_variants
 from .experiment import run as run_scenario
-from .experiment.sensitivity import DEFAULT_SAMPLES, SensitivityResult, design_points, sensitivity as analyse
+from .experiment.sensitivity import DEFAULT_SAMPLES, design_points, sensitivity as analyse
 from .experiment.sensitivity import DEFAULT_REPLICATIONS, check_settings
 from .experiment.points import DEFAULT_METRIC, uncertain_paths
-from .experiment.sweep import DEFAULT_HURDLE, DEFAULT_PROBABILITY, SweepResult, count_simulations, parse_axis
+from .experiment.sweep import DEFAULT_HURDLE, DEFAULT_PROBABILITY, count_simulations, parse_axis
 from .experiment.sweep import sweep as sweep_terms
 from .io.sensitivity_folder import write_sensitivity_folder, write_sweep_folder
-from .reports.sensitivity_figures import deal_zone, sensitivity_figure, short_label
+from .reports.sensitivity_figures import deal_zone, sensitivity_figure
 from .io.compare_folder import write_compare_folder
-from .reports.compare_table import comparison_rows
 from .io.observed import pricing_contract, read_observed
 from .io.pricing_folder import write_pricing_folder
 from .io.results_folder import write_results_folder
-from .io.scenario_file import read_scenario_file, read_terms_file
+from .io.scenario_file import read_scenario_file, read_terms_file, scenario_json_schema, starter_scenario
 from .reports import make_figures
+from .reports.console import print_comparison, print_pricing, print_sensitivity, print_summary, print_sweep
 from .reports.html import render_report_from_folder
-from .reports.pricing import claims_table, cuts_table, pricing_summary
-from .reports.summary_table import SYMBOLS, probability_lines, summary_rows
-from .scenario.terms import Terms
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Simulate outcomes contracts (social impact bonds): payments, costs and returns.")
@@ -97,6 +91,8 @@ def run(
     set_: SetOpt = None,
     scheduler: SchedulerOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print summary.json (manifest and metrics) to "
+                                          "standard output instead of the table, for scripts.")] = False,
 ) -> None:
     """Run a scenario's replications, print the summary and write the results folder.
 
@@ -111,7 +107,7 @@ def run(
     n = replications or s.run.replications
     try:
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                      TimeRemainingColumn(), console=err, disable=quiet, transient=True) as bar:
+                      TimeRemainingColumn(), console=err, disable=quiet or as_json, transient=True) as bar:
             task = bar.add_task(f"Simulating {s.name}", total=n)
             results = run_scenario(s, replications=n, seed=seed, workers=workers, scheduler=scheduler,
                                    progress=lambda k: bar.advance(task, k))
@@ -124,25 +120,11 @@ def run(
         raise typer.Exit(130)
     except Exception as e:  # noqa: BLE001 - anything else is our bug: say so, keep the traceback
         _fail_internal(e)
-    if not quiet:
-        _print_summary(results.summary(), s, n, results.seed)
+    if as_json:
+        typer.echo((target / "summary.json").read_text(encoding="utf-8"), nl=False)
+    elif not quiet:
+        print_summary(out, results.summary(), s, n, results.seed)
         out.print(f"Results written to {target}/", highlight=False)
-
-
-def _print_summary(metrics: dict, scenario, n: int, seed: int) -> None:
-    table = Table(title=f"{scenario.name}: {n} replications, seed {seed}", title_justify="left")
-    table.add_column("", no_wrap=True)
-    for column in ("mean", "p5", "median", "p95"):
-        table.add_column(column, justify="right", no_wrap=True)
-    section = None
-    for sec, label, values in summary_rows(metrics, scenario):
-        if sec != section:
-            table.add_row(f"[bold]{sec}[/]")
-            section = sec
-        table.add_row(label, *values)
-    out.print(table)
-    for line in probability_lines(metrics):
-        out.print(line, highlight=False)
 
 
 @app.command()
@@ -175,73 +157,9 @@ def price(
     except Exception as e:  # noqa: BLE001 - anything else is our bug: say so, keep the traceback
         _fail_internal(e)
     if not quiet:
-        _print_pricing(payments, contract_terms)
+        print_pricing(out, payments, contract_terms)
         if target is not None:
             out.print(f"Payments written to {target}/", highlight=False)
-
-
-def _cash(value: float, currency: str) -> str:
-    """Money to the penny, for checking invoices: £1,234.50."""
-    symbol = SYMBOLS.get(currency, f"{currency} ")
-    return f"{'-' if value < -0.005 else ''}{symbol}{abs(value):,.2f}"
-
-
-def _number(value: float) -> str:
-    if value != value:  # NaN: the rule reads no value
-        return ""
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.4g}"
-
-
-def _table(title: str, columns: tuple[str, ...]) -> Table:
-    """Text columns left, numbers right; a narrow terminal folds cells rather than hiding digits."""
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for column in columns:
-        table.add_column(column, justify="left" if column in ("line", "payer", "level") else "right",
-                         overflow="fold", min_width=len(column), no_wrap=column != "line")
-    return table
-
-
-def _print_pricing(payments: Payments, terms: Terms) -> None:
-    c = terms.currency
-    out.print(_claims_table(payments, f"{terms.name}: claims on observed outcomes ({c})", c))
-    summary = pricing_summary(payments)
-    payers = _table("By payer", ("payer", "paid"))
-    for payer, paid in summary["by_payer"].items():
-        payers.add_row(payer, _cash(paid, c))
-    out.print(payers)
-    lines = _table("By outcome line", ("line", "earned", "paid", "cut"))
-    for line, amounts in summary["by_line"].items():
-        lines.add_row(line, *(_cash(amounts[k], c) for k in ("earned", "paid", "cut")))
-    out.print(lines)
-    cuts = cuts_table(payments)
-    if cuts.empty:
-        out.print("No cap cut any claim.")
-    else:
-        table = _table("Cut by caps", ("line", "months", "level", "payer", "amount"))
-        for cut in cuts.itertuples():
-            table.add_row(cut.line, f"{cut.period_start:g}-{cut.period_end:g}", cut.level, cut.payer or "-",
-                          _cash(cut.amount, c))
-        out.print(table)
-    out.print(f"Total paid: {_cash(summary['total'], c)} (earned {_cash(summary['earned'], c)}, "
-              f"cut by caps {_cash(summary['cut_total'], c)})", highlight=False)
-
-
-def _claims_table(payments: Payments, title: str, currency: str) -> Table:
-    """One row per claim (payers summed); claims with nothing counted, earned or paid are left out."""
-    claims = claims_table(payments)
-    per_claim = claims.groupby(claims.index // len(payments.payer_ids)).agg(
-        {"line": "first", "period_start": "first", "period_end": "first", "claim_month": "first",
-         "paid_month": "first", "count": "first", "value": "first", "earned": "first", "paid": "sum"})
-    shown = per_claim[(per_claim["count"].abs() + per_claim["earned"].abs() + per_claim["paid"].abs()) > 1e-9]
-    table = _table(title, ("line", "months", "claim", "paid in", "count", "value", "earned", "paid"))
-    for row in shown.itertuples():
-        table.add_row(row.line, f"{row.period_start:g}-{row.period_end:g}", f"{row.claim_month:g}",
-                      f"{row.paid_month:g}", f"{row.count:,.4g}", _number(row.value), _cash(row.earned, currency),
-                      _cash(row.paid, currency))
-    hidden = len(per_claim) - len(shown)
-    if hidden:
-        table.caption = f"{hidden} claims with nothing counted or earned not shown (all are in payments.csv)"
-    return table
 
 
 @app.command()
@@ -282,30 +200,9 @@ def compare(
     except Exception as e:  # noqa: BLE001 - anything else is our bug: say so, keep the traceback
         _fail_internal(e)
     if not quiet:
-        _print_comparison(comparison, n)
+        print_comparison(out, comparison, n)
         if target is not None:
             out.print(f"Comparison written to {target}/", highlight=False)
-
-
-def _print_comparison(comparison: Comparison, n: int) -> None:
-    names = comparison.names
-    for name, variant in zip(names[1:], comparison.variants[1:]):
-        table = Table(title=f"{name} (variant) against {names[0]} (base): medians, and the paired difference "
-                            f"variant - base over {n} replications", title_justify="left", box=box.SIMPLE_HEAD,
-                      pad_edge=False)
-        table.add_column("", no_wrap=True)
-        for column in ("base", "variant", "difference", "5% / 95%", "P(>0)"):
-            table.add_column(column, justify="right", no_wrap=True)
-        for row_name, label, values in comparison_rows(comparison):
-            if row_name == name:
-                table.add_row(label, *values)
-        out.print(table)
-        terms = term_differences(comparison.variants[0].scenario, variant.scenario)
-        out.print(f"Terms that differ ({len(terms)}):", highlight=False)
-        for path, base, other in terms[:40]:
-            out.print(f"  {path}: {base!r} -> {other!r}", highlight=False, soft_wrap=True)
-        if len(terms) > 40:
-            out.print(f"  ... and {len(terms) - 40} more (see compare.json)", highlight=False)
 
 
 @app.command()
@@ -385,43 +282,8 @@ def sensitivity(
     except Exception as e:  # noqa: BLE001 - anything else is our bug: say so, keep the traceback
         _fail_internal(e)
     if not quiet:
-        _print_sensitivity(result)
+        print_sensitivity(out, result)
         out.print(f"Sensitivity written to {target}/", highlight=False)
-
-
-def _left_table(title: str, first: str) -> Table:
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column(first, justify="left", no_wrap=True)
-    return table
-
-
-def _num(value: float) -> str:
-    if value != value:
-        return "-"
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
-
-
-SENSITIVITY_COLUMNS = {
-    "oneway": (("P10", "low"), ("P90", "high"), ("at P10", "metric_low"), ("at P90", "metric_high"),
-               ("swing", "swing"), ("± se", "swing_se")),
-    "morris": (("mu*", "mu_star"), ("± 95%", "mu_star_conf"), ("sigma", "sigma"), ("mu", "mu")),
-    "sobol": (("S1", "S1"), ("± 95%", "S1_conf"), ("ST", "ST"), ("± 95% ", "ST_conf")),
-}
-
-
-def _print_sensitivity(result: SensitivityResult) -> None:
-    title = {"oneway": "One-way sensitivity (tornado)", "morris": "Morris screening", "sobol": "Sobol indices"}
-    table = _left_table(f"{title[result.method]} of {result.metric}: {result.scenario}, {result.n_points} design "
-                        f"points x {result.replications_per_point} replications", "parameter")
-    columns = SENSITIVITY_COLUMNS[result.method]
-    for label, _ in columns:
-        table.add_column(label, justify="right", no_wrap=True)
-    for row in result.table.itertuples(index=False):
-        values = row._asdict()
-        table.add_row(short_label(values["parameter"]), *(_num(float(values[key])) for _, key in columns))
-    out.print(table)
-    for note in result.notes:
-        out.print(f"  {note}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -470,38 +332,42 @@ def sweep(
     except Exception as e:  # noqa: BLE001 - anything else is our bug: say so, keep the traceback
         _fail_internal(e)
     if not quiet:
-        _print_sweep(result)
+        print_sweep(out, result)
         out.print(f"Sweep written to {target}/", highlight=False)
 
 
-def _cell(row) -> str:
-    mark = " [bold green]✓[/]" if row["deal"] else "  "
-    return f"{row['p_investor_hurdle']:.2f}/{row['p_commissioner_covered']:.2f}{mark}"
+@app.command()
+def init(path: Annotated[Path, typer.Argument(help="Where to write the starter scenario.")] = Path("scenario.yaml"),
+         force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False) -> None:
+    """Write a commented starter scenario to edit: every field with its unit and meaning.
+
+    Example: sib-sim init my_programme.yaml && sib-sim validate my_programme.yaml
+    """
+    if path.exists() and not force:
+        _fail_user(UserError("file exists; use --force to overwrite it", where=str(path)))
+    try:
+        path.write_text(starter_scenario(), encoding="utf-8")
+    except OSError as e:
+        _fail_user(UserError(f"cannot write the file: {e.strerror}", where=str(path)))
+    out.print(f"Starter scenario written to {path}; check it with: sib-sim validate {path}", highlight=False)
 
 
-def _print_sweep(result: SweepResult) -> None:
-    grid, axes = result.grid, result.axes
-    title = (f"{result.scenario}: P(investor multiple >= {result.hurdle_multiple:g}) / P(commissioner net cost "
-             f"<= 0) over {result.replications} replications; deal zone: both >= {result.probability:g}")
-    if len(axes) == 1:
-        table = _left_table(title, axes[0].path)
-        for column in ("P(investor)", "P(commissioner)", "deal", "payments p50", "multiple p50"):
-            table.add_column(column, justify="right", no_wrap=True)
-        for _, row in grid.iterrows():
-            table.add_row(f"{row[axes[0].path]:g}", f"{row['p_investor_hurdle']:.2f}",
-                          f"{row['p_commissioner_covered']:.2f}", "yes" if row["deal"] else "",
-                          _num(row["payments_total_p50"]), _num(row["investor_multiple_p50"]))
-    else:  # a matrix: rows the first term, columns the second
-        table = _left_table(title, f"{axes[0].path.split('.')[-1]} \\ {axes[1].path.split('.')[-1]}")
-        table.caption = f"rows {axes[0].path}, columns {axes[1].path}; cells P(investor)/P(commissioner), ✓ deal zone"
-        for value in axes[1].values:
-            table.add_column(f"{value:g}", justify="right", no_wrap=True)
-        for i, value in enumerate(axes[0].values):
-            rows = grid.iloc[i * axes[1].n:(i + 1) * axes[1].n]
-            table.add_row(f"{value:g}", *(_cell(row) for _, row in rows.iterrows()))
-    out.print(table)
-    for note in result.notes:
-        out.print(f"  {note}", highlight=False, soft_wrap=True)
+@app.command()
+def schema(path: Annotated[Optional[Path], typer.Argument(help="Where to write the JSON Schema "
+                                                          "(default: standard output).")] = None) -> None:
+    """Write the JSON Schema of the scenario language, for completion and checks in editors.
+
+    Example: sib-sim schema sib-sim.schema.json   (then point your editor's YAML plug-in at it)
+    """
+    text = json.dumps(scenario_json_schema(), indent=2) + "\n"
+    if path is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as e:
+        _fail_user(UserError(f"cannot write the file: {e.strerror}", where=str(path)))
+    out.print(f"JSON Schema written to {path}", highlight=False)
 
 
 def main() -> None:  # pragma: no cover - console entry point

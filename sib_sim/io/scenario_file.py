@@ -110,6 +110,20 @@ def read_terms_file(path: str | os.PathLike[str], overrides: Sequence[str] = ())
     return _validate(located, Terms)
 
 
+def starter_scenario() -> str:
+    """The commented starter scenario that `sib-sim init` writes."""
+    return (Path(__file__).parent / "templates" / "starter.yaml").read_text(encoding="utf-8")
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a scenario file, as an editor sees it: numbers may also be written as
+    annotated values or distributions, and `extends` names a parent file."""
+    schema = Scenario.model_json_schema()
+    schema["title"] = "sib_sim scenario"
+    schema.setdefault("properties", {})["extends"] = {"type": "string", "description": "a parent scenario file"}
+    return schema
+
+
 def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> Scenario:
     """The validated Scenario in a file; see read_scenario_file."""
     return read_scenario_file(path, overrides).scenario
@@ -243,4 +257,5 @@ def _validate(located: Located, root: type[M]) -> M:
                         field=dotted(problem.path) or None, hint=problem.hint) from None
 
 
-__all__ = ["ScenarioFile", "Source", "load_scenario", "read_scenario_file", "read_terms_file"]
+__all__ = ["ScenarioFile", "Source", "load_scenario", "read_scenario_file", "read_terms_file",
+           "scenario_json_schema", "starter_scenario"]

@@ -1,0 +1,186 @@
+"""What the command line prints: rich tables for run, price, compare, sensitivity and sweep.
+
+Printing lives here and in cli.py only; these functions take the console to print on.
+"""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from ..contract import Payments
+from ..experiment import Comparison, term_differences
+from ..experiment.sensitivity import SensitivityResult
+from ..experiment.sweep import SweepResult
+from ..scenario.terms import Terms
+from .compare_table import comparison_rows
+from .pricing import claims_table, cuts_table, pricing_summary
+from .sensitivity_figures import short_label
+from .summary_table import SYMBOLS, probability_lines, summary_rows
+
+
+def print_summary(console: Console, metrics: dict, scenario, n: int, seed: int) -> None:
+    table = Table(title=f"{scenario.name}: {n} replications, seed {seed}", title_justify="left")
+    table.add_column("", no_wrap=True)
+    for column in ("mean", "p5", "median", "p95"):
+        table.add_column(column, justify="right", no_wrap=True)
+    section = None
+    for sec, label, values in summary_rows(metrics, scenario):
+        if sec != section:
+            table.add_row(f"[bold]{sec}[/]")
+            section = sec
+        table.add_row(label, *values)
+    console.print(table)
+    for line in probability_lines(metrics):
+        console.print(line, highlight=False)
+
+
+def _cash(value: float, currency: str) -> str:
+    """Money to the penny, for checking invoices: £1,234.50."""
+    symbol = SYMBOLS.get(currency, f"{currency} ")
+    return f"{'-' if value < -0.005 else ''}{symbol}{abs(value):,.2f}"
+
+
+def _number(value: float) -> str:
+    if value != value:  # NaN: the rule reads no value
+        return ""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.4g}"
+
+
+def _table(title: str, columns: tuple[str, ...]) -> Table:
+    """Text columns left, numbers right; a narrow terminal folds cells rather than hiding digits."""
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for column in columns:
+        table.add_column(column, justify="left" if column in ("line", "payer", "level") else "right",
+                         overflow="fold", min_width=len(column), no_wrap=column != "line")
+    return table
+
+
+def print_pricing(console: Console, payments: Payments, terms: Terms) -> None:
+    c = terms.currency
+    console.print(_claims_table(payments, f"{terms.name}: claims on observed outcomes ({c})", c))
+    summary = pricing_summary(payments)
+    payers = _table("By payer", ("payer", "paid"))
+    for payer, paid in summary["by_payer"].items():
+        payers.add_row(payer, _cash(paid, c))
+    console.print(payers)
+    lines = _table("By outcome line", ("line", "earned", "paid", "cut"))
+    for line, amounts in summary["by_line"].items():
+        lines.add_row(line, *(_cash(amounts[k], c) for k in ("earned", "paid", "cut")))
+    console.print(lines)
+    cuts = cuts_table(payments)
+    if cuts.empty:
+        console.print("No cap cut any claim.")
+    else:
+        table = _table("Cut by caps", ("line", "months", "level", "payer", "amount"))
+        for cut in cuts.itertuples():
+            table.add_row(cut.line, f"{cut.period_start:g}-{cut.period_end:g}", cut.level, cut.payer or "-",
+                          _cash(cut.amount, c))
+        console.print(table)
+    console.print(f"Total paid: {_cash(summary['total'], c)} (earned {_cash(summary['earned'], c)}, "
+              f"cut by caps {_cash(summary['cut_total'], c)})", highlight=False)
+
+
+def _claims_table(payments: Payments, title: str, currency: str) -> Table:
+    """One row per claim (payers summed); claims with nothing counted, earned or paid are left out."""
+    claims = claims_table(payments)
+    per_claim = claims.groupby(claims.index // len(payments.payer_ids)).agg(
+        {"line": "first", "period_start": "first", "period_end": "first", "claim_month": "first",
+         "paid_month": "first", "count": "first", "value": "first", "earned": "first", "paid": "sum"})
+    shown = per_claim[(per_claim["count"].abs() + per_claim["earned"].abs() + per_claim["paid"].abs()) > 1e-9]
+    table = _table(title, ("line", "months", "claim", "paid in", "count", "value", "earned", "paid"))
+    for row in shown.itertuples():
+        table.add_row(row.line, f"{row.period_start:g}-{row.period_end:g}", f"{row.claim_month:g}",
+                      f"{row.paid_month:g}", f"{row.count:,.4g}", _number(row.value), _cash(row.earned, currency),
+                      _cash(row.paid, currency))
+    hidden = len(per_claim) - len(shown)
+    if hidden:
+        table.caption = f"{hidden} claims with nothing counted or earned not shown (all are in payments.csv)"
+    return table
+
+
+def print_comparison(console: Console, comparison: Comparison, n: int) -> None:
+    names = comparison.names
+    for name, variant in zip(names[1:], comparison.variants[1:]):
+        table = Table(title=f"{name} (variant) against {names[0]} (base): medians, and the paired difference "
+                            f"variant - base over {n} replications", title_justify="left", box=box.SIMPLE_HEAD,
+                      pad_edge=False)
+        table.add_column("", no_wrap=True)
+        for column in ("base", "variant", "difference", "5% / 95%", "P(>0)"):
+            table.add_column(column, justify="right", no_wrap=True)
+        for row_name, label, values in comparison_rows(comparison):
+            if row_name == name:
+                table.add_row(label, *values)
+        console.print(table)
+        terms = term_differences(comparison.variants[0].scenario, variant.scenario)
+        console.print(f"Terms that differ ({len(terms)}):", highlight=False)
+        for path, base, other in terms[:40]:
+            console.print(f"  {path}: {base!r} -> {other!r}", highlight=False, soft_wrap=True)
+        if len(terms) > 40:
+            console.print(f"  ... and {len(terms) - 40} more (see compare.json)", highlight=False)
+
+
+def _left_table(title: str, first: str) -> Table:
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column(first, justify="left", no_wrap=True)
+    return table
+
+
+def _num(value: float) -> str:
+    if value != value:
+        return "-"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+
+
+SENSITIVITY_COLUMNS = {
+    "oneway": (("P10", "low"), ("P90", "high"), ("at P10", "metric_low"), ("at P90", "metric_high"),
+               ("swing", "swing"), ("± se", "swing_se")),
+    "morris": (("mu*", "mu_star"), ("± 95%", "mu_star_conf"), ("sigma", "sigma"), ("mu", "mu")),
+    "sobol": (("S1", "S1"), ("± 95%", "S1_conf"), ("ST", "ST"), ("± 95% ", "ST_conf")),
+}
+
+
+def print_sensitivity(console: Console, result: SensitivityResult) -> None:
+    title = {"oneway": "One-way sensitivity (tornado)", "morris": "Morris screening", "sobol": "Sobol indices"}
+    table = _left_table(f"{title[result.method]} of {result.metric}: {result.scenario}, {result.n_points} design "
+                        f"points x {result.replications_per_point} replications", "parameter")
+    columns = SENSITIVITY_COLUMNS[result.method]
+    for label, _ in columns:
+        table.add_column(label, justify="right", no_wrap=True)
+    for row in result.table.itertuples(index=False):
+        values = row._asdict()
+        table.add_row(short_label(values["parameter"]), *(_num(float(values[key])) for _, key in columns))
+    console.print(table)
+    for note in result.notes:
+        console.print(f"  {note}", highlight=False, soft_wrap=True)
+
+
+def _cell(row) -> str:
+    mark = " [bold green]✓[/]" if row["deal"] else "  "
+    return f"{row['p_investor_hurdle']:.2f}/{row['p_commissioner_covered']:.2f}{mark}"
+
+
+def print_sweep(console: Console, result: SweepResult) -> None:
+    grid, axes = result.grid, result.axes
+    title = (f"{result.scenario}: P(investor multiple >= {result.hurdle_multiple:g}) / P(commissioner net cost "
+             f"<= 0) over {result.replications} replications; deal zone: both >= {result.probability:g}")
+    if len(axes) == 1:
+        table = _left_table(title, axes[0].path)
+        for column in ("P(investor)", "P(commissioner)", "deal", "payments p50", "multiple p50"):
+            table.add_column(column, justify="right", no_wrap=True)
+        for _, row in grid.iterrows():
+            table.add_row(f"{row[axes[0].path]:g}", f"{row['p_investor_hurdle']:.2f}",
+                          f"{row['p_commissioner_covered']:.2f}", "yes" if row["deal"] else "",
+                          _num(row["payments_total_p50"]), _num(row["investor_multiple_p50"]))
+    else:  # a matrix: rows the first term, columns the second
+        table = _left_table(title, f"{axes[0].path.split('.')[-1]} \\ {axes[1].path.split('.')[-1]}")
+        table.caption = f"rows {axes[0].path}, columns {axes[1].path}; cells P(investor)/P(commissioner), ✓ deal zone"
+        for value in axes[1].values:
+            table.add_column(f"{value:g}", justify="right", no_wrap=True)
+        for i, value in enumerate(axes[0].values):
+            rows = grid.iloc[i * axes[1].n:(i + 1) * axes[1].n]
+            table.add_row(f"{value:g}", *(_cell(row) for _, row in rows.iterrows()))
+    console.print(table)
+    for note in result.notes:
+        console.print(f"  {note}", highlight=False, soft_wrap=True)
