@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 import tempfile
 import traceback
 from pathlib import Path
@@ -60,6 +62,23 @@ def _fail_internal(exc: BaseException) -> None:
     raise typer.Exit(1)
 
 
+@contextmanager
+def _handled(interrupted: str = "interrupted: nothing written") -> Iterator[None]:
+    """The command line's promise: a user error is one message and exit 2, Ctrl-C exits 130 having
+    written nothing, anything else is our bug: exit 1 with the traceback saved to a log."""
+    try:
+        yield
+    except UserError as e:
+        _fail_user(e)
+    except KeyboardInterrupt:
+        err.print(interrupted)
+        raise typer.Exit(130) from None
+    except typer.Exit:
+        raise
+    except Exception as e:  # noqa: BLE001 - anything else is our bug: say so, keep the traceback
+        _fail_internal(e)
+
+
 ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
 SetOpt = Annotated[Optional[list[str]], typer.Option("--set", help="Override a value: a.b.c=value (repeatable).")]
 SchedulerOpt = Annotated[Optional[str], typer.Option(help="Dask scheduler address, e.g. tcp://10.0.0.5:8786; "
@@ -72,10 +91,8 @@ def validate(scenario: ScenarioArg, set_: SetOpt = None) -> None:
 
     Example: sib-sim validate scenarios/ways_to_wellness.yaml
     """
-    try:
+    with _handled():
         loaded = read_scenario_file(scenario, tuple(set_ or ()))
-    except UserError as e:
-        _fail_user(e)
     s = loaded.scenario
     out.print(f"{scenario}: ok ({s.name}: {len(s.contract.outcomes)} outcome lines, "
               f"{len(s.contract.payers)} payers, {s.run.horizon_months} months)", highlight=False)
@@ -99,13 +116,11 @@ def run(
     Example: sib-sim run scenarios/ways_to_wellness.yaml --replications 200 --out results/wtw
     """
     overrides = tuple(set_ or ())
-    try:
+    with _handled():
         loaded = read_scenario_file(scenario, overrides)
-    except UserError as e:
-        _fail_user(e)
     s = loaded.scenario
     n = replications or s.run.replications
-    try:
+    with _handled("interrupted: no results folder written"):
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                       TimeRemainingColumn(), console=err, disable=quiet or as_json, transient=True) as bar:
             task = bar.add_task(f"Simulating {s.name}", total=n)
@@ -113,13 +128,6 @@ def run(
                                    progress=lambda k: bar.advance(task, k))
         target = write_results_folder(results, out_dir or Path("results") / s.name, str(scenario),
                                       loaded.sha256, overrides, figures=make_figures, sources=loaded.sources)
-    except UserError as e:
-        _fail_user(e)
-    except KeyboardInterrupt:
-        err.print("interrupted: no results folder written")
-        raise typer.Exit(130)
-    except Exception as e:  # noqa: BLE001 - anything else is our bug: say so, keep the traceback
-        _fail_internal(e)
     if as_json:
         typer.echo((target / "summary.json").read_text(encoding="utf-8"), nl=False)
     elif not quiet:
@@ -146,16 +154,12 @@ def price(
     Example: sib-sim price scenarios/ways_to_wellness.yaml --outcomes observed.csv --out priced/2017q1
     """
     overrides = tuple(set_ or ())
-    try:
+    with _handled():
         contract_terms = read_terms_file(terms, overrides)
         ledger = read_observed(outcomes, contract_terms)
         payments = apply_contract(pricing_contract(contract_terms), ledger)
         target = None if out_dir is None else write_pricing_folder(payments, out_dir, contract_terms, terms,
                                                                     outcomes, overrides)
-    except UserError as e:
-        _fail_user(e)
-    except Exception as e:  # noqa: BLE001 - anything else is our bug: say so, keep the traceback
-        _fail_internal(e)
     if not quiet:
         print_pricing(out, payments, contract_terms)
         if target is not None:
@@ -184,7 +188,7 @@ def compare(
     """
     if len(scenarios) < 2:
         _fail_user(UserError("compare needs at least two scenario files (the first is the base)"))
-    try:
+    with _handled():
         loaded = [read_scenario_file(path) for path in scenarios]
         variants = [f.scenario for f in loaded]
         n = replications or variants[0].run.replications
@@ -195,10 +199,6 @@ def compare(
             comparison = compare_variants(variants, replications=n, seed=seed, workers=workers,
                                           scheduler=scheduler, progress=lambda k: bar.advance(task, k))
         target = None if out_dir is None else write_compare_folder(comparison, out_dir, [str(p) for p in scenarios])
-    except UserError as e:
-        _fail_user(e)
-    except Exception as e:  # noqa: BLE001 - anything else is our bug: say so, keep the traceback
-        _fail_internal(e)
     if not quiet:
         print_comparison(out, comparison, n)
         if target is not None:
@@ -212,16 +212,12 @@ def report(folder: Annotated[Path, typer.Argument(help="A results folder written
 
     Example: sib-sim report results/ways_to_wellness
     """
-    try:
+    with _handled():
         html = render_report_from_folder(folder)
         target = folder / "report.html"
         staging = target.with_name(".report.html.incomplete")
         staging.write_text(html, encoding="utf-8")
         staging.replace(target)  # atomic: a reader never sees half a page
-    except UserError as e:
-        _fail_user(e)
-    except Exception as e:  # noqa: BLE001 - anything else is our bug: say so, keep the traceback
-        _fail_internal(e)
     out.print(f"Report written to {target}", highlight=False)
 
 
@@ -262,7 +258,7 @@ def sensitivity(
     --metric investor_multiple
     """
     overrides = tuple(set_ or ())
-    try:
+    with _handled("interrupted: nothing written"):
         loaded = read_scenario_file(scenario, overrides)
         s = loaded.scenario
         check_settings(method, samples, replications, second_order)  # before sizing the progress bar
@@ -274,13 +270,6 @@ def sensitivity(
                              progress=lambda k: bar.advance(task, k), second_order=second_order)
         target = write_sensitivity_folder(result, out_dir or Path("results") / s.name, sensitivity_figure,
                                           str(scenario), loaded.sha256, overrides)
-    except UserError as e:
-        _fail_user(e)
-    except KeyboardInterrupt:
-        err.print("interrupted: nothing written")
-        raise typer.Exit(130)
-    except Exception as e:  # noqa: BLE001 - anything else is our bug: say so, keep the traceback
-        _fail_internal(e)
     if not quiet:
         print_sensitivity(out, result)
         out.print(f"Sensitivity written to {target}/", highlight=False)
@@ -313,7 +302,7 @@ def sweep(
     --param contract.outcomes.secondary_care.share=0.3:0.7:5 --hurdle 1.5
     """
     overrides = tuple(set_ or ())
-    try:
+    with _handled("interrupted: nothing written"):
         loaded = read_scenario_file(scenario, overrides)
         s = loaded.scenario
         axes = [parse_axis(text) for text in param]
@@ -324,13 +313,6 @@ def sweep(
                                  progress=lambda k: bar.advance(task, k))
         target = write_sweep_folder(result, out_dir or Path("results") / s.name, deal_zone, str(scenario),
                                     loaded.sha256, overrides)
-    except UserError as e:
-        _fail_user(e)
-    except KeyboardInterrupt:
-        err.print("interrupted: nothing written")
-        raise typer.Exit(130)
-    except Exception as e:  # noqa: BLE001 - anything else is our bug: say so, keep the traceback
-        _fail_internal(e)
     if not quiet:
         print_sweep(out, result)
         out.print(f"Sweep written to {target}/", highlight=False)
@@ -345,10 +327,7 @@ def init(path: Annotated[Path, typer.Argument(help="Where to write the starter s
     """
     if path.exists() and not force:
         _fail_user(UserError("file exists; use --force to overwrite it", where=str(path)))
-    try:
-        path.write_text(starter_scenario(), encoding="utf-8")
-    except OSError as e:
-        _fail_user(UserError(f"cannot write the file: {e.strerror}", where=str(path)))
+    _write_text(path, starter_scenario())
     out.print(f"Starter scenario written to {path}; check it with: sib-sim validate {path}", highlight=False)
 
 
@@ -363,11 +342,15 @@ def schema(path: Annotated[Optional[Path], typer.Argument(help="Where to write t
     if path is None:
         typer.echo(text, nl=False)
         return
+    _write_text(path, text)
+    out.print(f"JSON Schema written to {path}", highlight=False)
+
+
+def _write_text(path: Path, text: str) -> None:
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as e:
         _fail_user(UserError(f"cannot write the file: {e.strerror}", where=str(path)))
-    out.print(f"JSON Schema written to {path}", highlight=False)
 
 
 def main() -> None:  # pragma: no cover - console entry point
