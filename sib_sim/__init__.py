@@ -9,11 +9,13 @@ The public API, for notebooks and scripts:
 """
 
 from .errors import UserError
-from .experiment import Results, evaluate, run, simulate
+from .experiment import Comparison, Results, compare, evaluate, run, simulate
 from .io.results_folder import write_results_folder
-from .io.scenario_file import load_scenario, read_scenario_file
+from .io.observed import price_outcomes
+from .io.scenario_file import load_scenario, read_scenario_file, read_terms_file
 from .scenario import Scenario
 from .scenario.overrides import with_overrides
 
-__all__ = ["Results", "Scenario", "UserError", "evaluate", "load_scenario", "read_scenario_file", "run",
-           "simulate", "with_overrides", "write_results_folder"]
+__all__ = ["Comparison", "Results", "Scenario", "UserError", "compare", "evaluate", "load_scenario",
+           "price_outcomes", "read_scenario_file", "read_terms_file", "run", "simulate", "with_overrides",
+           "write_results_folder"]

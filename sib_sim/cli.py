@@ -19,7 +19,6 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from .contract import apply_contract
 from .errors import UserError
 from .experiment.compare import simulation_key
 from .experiment import compare as compare_variants
@@ -32,7 +31,7 @@ from .experiment.sweep import sweep as sweep_terms
 from .io.sensitivity_folder import write_sensitivity_folder, write_sweep_folder
 from .reports.sensitivity_figures import deal_zone, sensitivity_figure
 from .io.compare_folder import write_compare_folder
-from .io.observed import pricing_contract, read_observed
+from .io.observed import price_outcomes
 from .io.pricing_folder import write_pricing_folder
 from .io.results_folder import write_results_folder
 from .io.scenario_file import read_scenario_file, read_terms_file, scenario_json_schema, starter_scenario
@@ -156,8 +155,7 @@ def price(
     overrides = tuple(set_ or ())
     with _handled():
         contract_terms = read_terms_file(terms, overrides)
-        ledger = read_observed(outcomes, contract_terms)
-        payments = apply_contract(pricing_contract(contract_terms), ledger)
+        payments = price_outcomes(contract_terms, outcomes)
         target = None if out_dir is None else write_pricing_folder(payments, out_dir, contract_terms, terms,
                                                                     outcomes, overrides)
     if not quiet:

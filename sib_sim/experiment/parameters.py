@@ -24,6 +24,11 @@ def draw_parameters(scenario: Scenario, rng: np.random.Generator) -> dict[str, f
     return {path: scenario.uncertainty[path].ppf(float(q)) for path, q in zip(paths, quantiles)}
 
 
+def point_values(scenario: Scenario) -> dict[str, float]:
+    """Each uncertain parameter at its point value (median of a lognormal, mean of the others)."""
+    return {path: scenario.uncertainty[path].point for path in parameter_paths(scenario)}
+
+
 def with_parameters(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
     """The scenario with these parameter values, re-validated."""
     if not values:

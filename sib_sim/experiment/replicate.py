@@ -11,7 +11,7 @@ from ..measure import OutcomeDefinitions, OutcomeLedger, measure_outcomes, stack
 from ..model import simulate_cohort
 from ..rng import streams
 from ..scenario import Scenario
-from .parameters import draw_parameters, with_parameters
+from .parameters import draw_parameters, point_values, with_parameters
 
 
 def simulate_replication(scenario: Scenario, seed: int, replication: int,
@@ -24,8 +24,9 @@ def simulate_replication(scenario: Scenario, seed: int, replication: int,
     """
     named = streams(seed, replication)
     if parameters is None:
-        on = scenario.run.uncertainty and scenario.uncertainty
-        parameters = draw_parameters(scenario, named.parameters) if on else {}
+        # Uncertainty off: every distribution at its point value (the base case, DESIGN.md section 3).
+        parameters = draw_parameters(scenario, named.parameters) if scenario.run.uncertainty \
+            else point_values(scenario)
     world = with_parameters(scenario, parameters)
     log = simulate_cohort(world, named)
     ledger = measure_outcomes(log, world, named, definitions)

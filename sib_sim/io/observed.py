@@ -57,7 +57,7 @@ from pathlib import Path
 import numpy as np
 
 from ..calendar import add_months
-from ..contract import apply_contract
+from ..contract import Payments, apply_contract
 from ..errors import UserError
 from ..measure.definitions import cohort_measures
 from ..measure.ledger import SERIES, STAR_CHANGE_BINS, OutcomeLedger
@@ -117,6 +117,12 @@ def read_observed(path: str | os.PathLike[str], terms: Terms) -> OutcomeLedger:
         _add(ledger, row)
     _add_cohorts(ledger, rows, filename)
     return ledger
+
+
+def price_outcomes(terms: Terms, observed: str | os.PathLike[str]) -> Payments:
+    """Price observed outcomes (a CSV as above) under contract terms, with no simulation: the same
+    apply_contract as the simulation. `terms` from read_terms_file (a scenario file works too)."""
+    return apply_contract(pricing_contract(terms), read_observed(observed, terms))
 
 
 def ledger_horizon(contract: Contract, run_months: int) -> int:

@@ -17,7 +17,7 @@ HEADLINE = [
     ("Capital drawn", "investor_drawn", "money"),
     ("Investor multiple", "investor_multiple", "multiple"),
     ("Investor IRR", "investor_irr", "share"),
-    ("P(investor loss)", "investor_loss", "share"),
+    ("P(investor loss)", "investor_loss", "probability"),
     ("Provider net", "provider_net", "money"),
 ]
 
@@ -44,10 +44,13 @@ def comparison_rows(comparison: Comparison) -> list[tuple[str, str, list[str]]]:
             d = differences.get(metric)
             if not d or "mean" not in d or metric not in variant.replications:
                 continue
+            # A 0/1 flag's median says nothing: show its mean, the probability.
+            centre = (lambda x: float(x.mean())) if kind == "probability" else (lambda x: float(x.median()))
             rows.append((name, label, [
-                _fmt(kind, float(base[metric].median()), currency),
-                _fmt(kind, float(variant.replications[metric].median()), currency),
+                _fmt(kind, centre(base[metric]), currency),
+                _fmt(kind, centre(variant.replications[metric]), currency),
                 _fmt(kind, d["mean"], currency, signed=True),
+                "" if kind == "probability" else
                 f"{_fmt(kind, d['p5'], currency, signed=True)} / {_fmt(kind, d['p95'], currency, signed=True)}",
                 f"{100 * d['p_positive']:.0f}%",
             ]))

@@ -32,7 +32,7 @@ def print_summary(console: Console, metrics: dict, scenario, n: int, seed: int) 
             section = sec
         table.add_row(label, *values)
     console.print(table)
-    for line in probability_lines(metrics):
+    for line in probability_lines(metrics, scenario.currency):
         console.print(line, highlight=False)
 
 

@@ -65,7 +65,7 @@ def summary_rows(metrics: dict[str, dict[str, float]], scenario: Scenario) -> li
     return rows
 
 
-def probability_lines(metrics: dict[str, dict[str, float]]) -> list[str]:
+def probability_lines(metrics: dict[str, dict[str, float]], currency: str = "GBP") -> list[str]:
     lines = []
     undefined = 1.0 - metrics.get("investor_irr_status.ok", {"value": 1.0})["value"]
     no_investor = metrics.get("investor_irr_status.no_outlay", {"value": 0.0})["value"]
@@ -76,13 +76,13 @@ def probability_lines(metrics: dict[str, dict[str, float]]) -> list[str]:
                      "(see investor_irr_status)")
     cut = metrics.get("p_delivery_cut", {"value": 0.0})["value"]
     if cut > 0:
-        mean_cut = metrics.get("delivery_cut", {}).get("mean", 0.0)
-        lines.append(f"Warning: cash and investor commitment ran out in {100 * cut:.1f}% of replications; "
-                     f"delivery costs of {mean_cut:,.0f} on average could not be paid (delivery_cut). "
-                     "The simulated outcomes do not reflect that cut.")
+        when_cut = metrics.get("delivery_cut", {}).get("mean", 0.0) / cut  # the mean over runs with a cut
+        lines.append(f"Warning: cash and investor commitment ran out in {100 * cut:.1f}% of replications; in "
+                     f"those, delivery costs of {money(when_cut, currency)} on average could not be paid "
+                     "(delivery_cut). The simulated outcomes do not reflect that cut.")
     if "p_payment_without_effect" in metrics and "payments_no_effect" in metrics:
         lines.append(f"Measurement risk: with no true effect the contract would still pay "
-                     f"{metrics['payments_no_effect'].get('mean', 0.0):,.0f} on average (something in "
+                     f"{money(metrics['payments_no_effect'].get('mean', 0.0), currency)} on average (something in "
                      f"{100 * metrics['p_payment_without_effect']['value']:.0f}% of runs); measurement explains "
                      f"about {100 * metrics.get('measurement_variance_share', {'value': 0.0})['value']:.0f}% "
                      "of the variation in payments")
