@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -66,7 +68,9 @@ def simulate_local(scenario: Scenario, seed: int, replications: Sequence[int], w
     # without a __main__ guard still work. Workers only simulate; they never touch the parent's
     # threads (a progress bar), so forking under one is safe.
     results: dict[int, OutcomeLedger] = {}
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context()) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(),
+                               initializer=_exit_with_parent, initargs=(os.getpid(),))
+    try:
         futures = {pool.submit(simulate_chunk, scenario, seed, part, definitions, sets[i]): i
                    for i, part in enumerate(chunks)}
         for future in as_completed(futures):
@@ -74,7 +78,34 @@ def simulate_local(scenario: Scenario, seed: int, replications: Sequence[int], w
             results[index] = future.result()
             if progress:
                 progress(len(chunks[index]))
+    except BaseException:
+        # Ctrl-C, or a worker that died: stop now rather than wait for every queued chunk.
+        _stop(pool)
+        raise
+    pool.shutdown()
     return stack_ledgers([results[i] for i in range(len(chunks))])
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued and end the workers at once (no orphans, no waiting)."""
+    workers = list(getattr(pool, "_processes", {}).values())  # the executor has no public handle
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in workers:
+        if process.is_alive():
+            process.terminate()
+    for process in workers:
+        process.join(timeout=5)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Worker initializer: a daemon thread ends the worker if the parent process dies (say it was
+    killed), so no orphan keeps computing or waiting on a queue nobody reads."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def simulate_replications(scenario: Scenario, seed: int, replications: Sequence[int], workers: int | None = None,

@@ -15,18 +15,24 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..errors import UserError
 from ..scenario import Scenario
 from ..scenario.overrides import (M, FieldPath, dotted, explain_validation_error, fix_uncertain, set_path,
                                   value_at)
+from ..scenario.base import Section
 from ..scenario.uncertainty import Distribution
 from ..scenario.terms import Terms
 from .yaml_locations import Located, Source, parse_yaml
 
 _SET_EXAMPLE = "for example --set contract.cap=10000000"
-_DISTRIBUTION = TypeAdapter(Distribution)
+
+
+class _OneDistribution(Section):
+    """One distribution, so that its errors are explained against the distributions' own fields."""
+
+    spec: Distribution
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,13 @@ class ScenarioFile:
 
 def read_scenario_file(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> ScenarioFile:
     """Read, merge (`extends`), override (`--set` texts "a.b.c=value") and validate a scenario file."""
-    filename = os.fspath(path)
+    try:
+        return _read_scenario_file(os.fspath(path), overrides)
+    except RecursionError:  # a structure that refers to itself, or nests deeper than any scenario
+        raise UserError("the document nests too deeply or refers to itself", where=os.fspath(path)) from None
+
+
+def _read_scenario_file(filename: str, overrides: Sequence[str]) -> ScenarioFile:
     raw = _read_bytes(filename)
     located = _load_located(filename, _decode(raw, filename), chain=())
     for text in overrides:
@@ -76,16 +88,22 @@ def _lift_distributions(located: Located) -> None:
     for path in _inline_distributions(located.data):
         spec = value_at(located.data, path)
         try:
-            point = _DISTRIBUTION.validate_python(spec).point
+            point = _OneDistribution.model_validate({"spec": spec}).spec.point
         except ValidationError as error:
-            problem = explain_validation_error(Scenario, error, spec)
-            inner = tuple(problem.path)  # within the distribution's mapping
+            problem = explain_validation_error(_OneDistribution, error, {"spec": spec})
+            inner = tuple(problem.path[1:])  # within the distribution's mapping
             raise UserError(problem.text, where=located.where(path + inner), field=dotted(path + inner),
                             hint=problem.hint) from None
         parent = value_at(located.data, path[:-1])
         parent[path[-1]] = point
         key = dotted(path)
-        located.data.setdefault("uncertainty", {})[key] = spec
+        section = located.data.setdefault("uncertainty", {})
+        if section is None:
+            section = located.data["uncertainty"] = {}
+        if not isinstance(section, dict):
+            raise UserError("uncertainty must be a mapping of field paths to distributions",
+                            where=located.where(("uncertainty",)), field="uncertainty")
+        section[key] = spec
         for table in (located.values, located.keys):
             for known in [p for p in table if p[:len(path)] == path]:
                 table[("uncertainty", key) + known[len(path):]] = table[known]
@@ -133,10 +151,12 @@ def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -
 
 def _read_bytes(filename: str) -> bytes:
     file = Path(filename)
-    if file.is_dir():
-        raise UserError("this is a directory, not a scenario file", where=filename)
     try:
+        if file.is_dir():
+            raise UserError("this is a directory, not a scenario file", where=filename)
         return file.read_bytes()
+    except ValueError as error:  # an embedded NUL: no such file can exist
+        raise UserError(f"not a usable file name ({error})", where=repr(filename)) from None
     except FileNotFoundError:
         raise UserError("scenario file not found", where=filename, hint=_similar_files(file)) from None
     except OSError as error:
@@ -157,7 +177,10 @@ def _decode(raw: bytes, filename: str) -> str:
     try:
         return raw.decode("utf-8-sig")  # tolerate the byte-order mark some Windows editors write
     except UnicodeDecodeError as error:
-        raise UserError(f"not UTF-8 text ({error.reason} at byte {error.start})", where=filename) from None
+        before = raw[: error.start]
+        line, column = before.count(b"\n") + 1, error.start - (before.rfind(b"\n") + 1) + 1
+        raise UserError(f"not UTF-8 text ({error.reason}: byte {raw[error.start]:#04x})",
+                        where=f"{filename}:{line}:{column}", hint="save the file as UTF-8") from None
 
 
 # --- extends -----------------------------------------------------------------------------------
@@ -183,15 +206,19 @@ def _parent_file(located: Located, filename: str, chain: tuple[Path, ...]) -> st
         raise UserError("extends must name a scenario file", where=where, field="extends",
                         hint="for example extends: ways_to_wellness.yaml")
     parent = os.path.normpath(os.path.join(os.path.dirname(filename), name))
-    resolved = Path(parent).resolve()
+    try:
+        resolved = Path(parent).resolve()
+        exists, is_dir = resolved.exists(), resolved.is_dir()
+    except (OSError, ValueError) as error:  # a NUL in the name, a name longer than the system allows
+        raise UserError(f"extends names no usable file ({error})", where=where, field="extends") from None
     seen = chain + (Path(filename).resolve(),)
     if resolved in seen:
         loop = " -> ".join(p.name for p in seen[seen.index(resolved):] + (resolved,))
         raise UserError(f"extends makes a cycle: {loop}", where=where, field="extends")
-    if not resolved.exists():
+    if not exists:
         raise UserError(f"parent scenario {parent!r} not found", where=where, field="extends",
                         hint=_similar_files(Path(parent)))
-    if resolved.is_dir():
+    if is_dir:
         raise UserError(f"parent scenario {parent!r} is a directory", where=where, field="extends")
     return parent
 
@@ -226,10 +253,21 @@ def _parse_value(text: str, where: str, path: str) -> object:
     """An override's value as YAML reads it: 10000000 is an int, 2016-01-01 a date, [1, 2] a list."""
     try:
         return yaml.safe_load(text)
+    except RecursionError:
+        raise UserError(f"cannot read the value {text.strip()[:40]!r}: it nests too deeply or refers to itself",
+                        where=where, field=path) from None
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
         problem = getattr(error, "problem", None) or str(error)
         raise UserError(f"cannot read the value {text.strip()!r}: {problem}", where=where, field=path,
                         hint="quote text and write lists as [a, b]") from None
+
+
+def _plain_tree(value: object, depth: int = 0, seen: frozenset[int] = frozenset()) -> bool:
+    """False for a value that refers to itself (a YAML alias loop) or nests deeper than any scenario."""
+    if depth > 50 or id(value) in seen:
+        return False
+    inner = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return all(_plain_tree(item, depth + 1, seen | {id(value)}) for item in inner)
 
 
 def _apply_override(located: Located, text: str, root: type[BaseModel]) -> None:
@@ -241,6 +279,9 @@ def _apply_override(located: Located, text: str, root: type[BaseModel]) -> None:
     if not path_text.strip():
         raise UserError("missing path before '='", where=where, hint=_SET_EXAMPLE)
     value = _parse_value(value_text, where, path_text.strip())
+    if not _plain_tree(value):
+        raise UserError(f"cannot use the value {value_text.strip()[:40]!r}: it nests too deeply or refers to itself",
+                        where=where, field=path_text.strip())
     path = set_path(located.data, path_text.strip(), value, root=root, where=where)
     if path[:1] != ("uncertainty",):
         fix_uncertain(located.data, path)

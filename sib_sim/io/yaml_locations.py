@@ -126,6 +126,9 @@ def _what(node: yaml.Node) -> str:
     return "a single value" if isinstance(node, yaml.ScalarNode) else "a mapping"
 
 
+MAX_VALUES = 200_000  # a real scenario has a few hundred
+
+
 class _Builder:
     """Builds plain data from composed nodes, recording locations and sources in a Located."""
 
@@ -134,8 +137,13 @@ class _Builder:
         self.filename = filename
         self.located = located
         self.active: set[int] = set()  # nodes being built: an alias to one of them is a loop
+        self.built = 0  # values built so far: aliases can make a short file expand without limit
 
     def build(self, node: yaml.Node, path: FieldPath) -> Any:
+        self.built += 1
+        if self.built > MAX_VALUES:
+            raise UserError(f"the document expands to more than {MAX_VALUES:,} values (YAML aliases?)",
+                            where=self.mark(node), field=dotted(path) or None)
         if id(node) in self.active:
             raise UserError("a YAML alias refers to a mapping or list that contains it",
                             where=self.mark(node), field=dotted(path) or None)

@@ -366,7 +366,8 @@ def has_investor(m: Metrics) -> bool:
 
 
 def irr_note(m: Metrics) -> str:
-    undefined = 1.0 - m.value("investor_irr_status.ok", 1.0) - m.value("investor_irr_status.no_outlay")
+    # Only no_root is undefined: a total loss has an IRR (-100%), and no outlay means no investor.
+    undefined = m.value("investor_irr_status.no_root")
     return f"Undefined in {100 * undefined:.1f}% of runs (no rate gives zero NPV)." if undefined > 0 else ""
 
 

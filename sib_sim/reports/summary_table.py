@@ -67,13 +67,13 @@ def summary_rows(metrics: dict[str, dict[str, float]], scenario: Scenario) -> li
 
 def probability_lines(metrics: dict[str, dict[str, float]], currency: str = "GBP") -> list[str]:
     lines = []
-    undefined = 1.0 - metrics.get("investor_irr_status.ok", {"value": 1.0})["value"]
     no_investor = metrics.get("investor_irr_status.no_outlay", {"value": 0.0})["value"]
     if "investor_p_loss" in metrics and no_investor < 1.0:
         lines.append(f"Probability the investor loses money: {100 * metrics['investor_p_loss']['value']:.1f}%")
-    if undefined - no_investor > 0:
-        lines.append(f"IRR undefined in {100 * (undefined - no_investor):.1f}% of replications "
-                     "(see investor_irr_status)")
+    # Only no_root is undefined: a total loss has an IRR (-100%), and no outlay means no investor.
+    undefined = metrics.get("investor_irr_status.no_root", {"value": 0.0})["value"]
+    if undefined > 0:
+        lines.append(f"IRR undefined in {100 * undefined:.1f}% of replications (see investor_irr_status)")
     cut = metrics.get("p_delivery_cut", {"value": 0.0})["value"]
     if cut > 0:
         when_cut = metrics.get("delivery_cut", {}).get("mean", 0.0) / cut  # the mean over runs with a cut

@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 # Every section forbids unknown keys (a misspelt key must never be silently ignored) and is
 # frozen (a Scenario is validated once and then shared read-only by every stage and worker).
-STRICT = ConfigDict(extra="forbid", frozen=True)
+# NaN and infinity are refused too: a NaN rate would silently zero an outcome downstream.
+STRICT = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Section(BaseModel):

@@ -70,18 +70,24 @@ def _members(annotation: object) -> tuple[object, ...]:
     return (annotation,)
 
 
+DISCRIMINATORS = ("kind", "dist")  # the keys our discriminated unions choose a member by
+
+
 def _kind_tags(model: type[BaseModel]) -> tuple[str, ...]:
-    field = model.model_fields.get("kind")
-    return tuple(get_args(field.annotation)) if field and get_origin(field.annotation) is Literal else ()
+    for name in DISCRIMINATORS:
+        field = model.model_fields.get(name)
+        if field and get_origin(field.annotation) is Literal:
+            return tuple(get_args(field.annotation))
+    return ()
 
 
 def model_for(annotation: object, value: object) -> type[BaseModel] | None:
-    """The model an annotation describes for this value; a discriminated union picks by `kind`."""
+    """The model an annotation describes for this value; a discriminated union picks by its tag."""
     models = [m for m in _members(annotation) if isinstance(m, type) and issubclass(m, BaseModel)]
     if len(models) <= 1:
         return models[0] if models else None
-    kind = value.get("kind") if isinstance(value, dict) else None
-    return next((m for m in models if kind in _kind_tags(m)), None)
+    tags = [value.get(name) for name in DISCRIMINATORS] if isinstance(value, dict) else []
+    return next((m for m in models if any(t in _kind_tags(m) for t in tags if t is not None)), None)
 
 
 def kinds_of(annotation: object) -> list[str]:
@@ -289,11 +295,14 @@ def _explain_one(root: type[BaseModel], error: Mapping[str, Any], data: object) 
     if kind == "missing" and path:
         return Problem(path, f"missing required key {path[-1]!r}")
     if kind in ("union_tag_invalid", "union_tag_not_found"):
-        kinds = kinds_of(type_at(root, path, data))
+        ctx = error.get("ctx", {})
+        key = str(ctx.get("discriminator", "'kind'")).strip("'")
+        tags = kinds_of(type_at(root, path, data)) or [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",")
+                                                      if t.strip(" '")]
         if kind == "union_tag_not_found":
-            return Problem(path + ("kind",), "missing required key 'kind'", "one of: " + ", ".join(kinds))
-        tag = str(error.get("ctx", {}).get("tag"))
-        return Problem(path + ("kind",), f"unknown kind {tag!r}", did_you_mean(tag, kinds))
+            return Problem(path + (key,), f"missing required key {key!r}", "one of: " + ", ".join(tags))
+        tag = str(ctx.get("tag"))
+        return Problem(path + (key,), f"unknown {key} {tag!r}", did_you_mean(tag, tags) or "one of: " + ", ".join(tags))
     cause = error.get("ctx", {}).get("error")
     if isinstance(cause, FieldError):  # a cross-field check that names the field at fault
         path = path + tuple(cause.path)
@@ -312,6 +321,10 @@ def explain_validation_error(root: type[BaseModel], error: ValidationError, data
     problems = [_explain_one(root, e, data) for e in errors]
     echoes = {p.path[:-1] + (p.suggestion,) for p in problems if p.suggestion}
     problems = [p for p in problems if p.at_key or p.path not in echoes]
+    # A plain union (a number, or a list of dated amounts) reports each member's complaint; the one
+    # that reaches deeper into the data is about what the user wrote: drop the shallower ones.
+    problems = [p for p in problems
+                if p.at_key or not any(len(q.path) > len(p.path) and q.path[:len(p.path)] == p.path for q in problems)]
     # A plain union reports one error per member (a number? a list?): count fields, not errors.
     others = {p.path for p in problems} - {problems[0].path}
     return replace(problems[0], more=len(others))
