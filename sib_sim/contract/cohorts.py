@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..kinds.thresholds import reduction_reaches
 from ..measure import OutcomeLedger
 from ..measure.definitions import CohortMeasure, cohort_measures
 from ..scenario.contract import CohortThreshold
@@ -17,17 +18,21 @@ from .records import PendingClaim
 
 
 def _measured(ledger: OutcomeLedger, measure: CohortMeasure) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(participants, treated total, comparison total) of one cohort."""
     data = ledger.cohorts[measure.key]
-    participants, treated, comparison = data[:, 0], data[:, 1], data[:, 2]
+    return data[:, 0], data[:, 1], data[:, 2]
+
+
+def _reduction(treated: np.ndarray, comparison: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
-        reduction = np.where(comparison > 0, 1.0 - treated / np.where(comparison > 0, comparison, 1.0), 0.0)
-    return participants, reduction, np.maximum(comparison - treated, 0.0)
+        return np.where(comparison > 0, 1.0 - treated / np.where(comparison > 0, comparison, 1.0), 0.0)
 
 
-def _tier_price(line: CohortThreshold, reduction: np.ndarray) -> np.ndarray:
-    price = np.zeros(reduction.shape)
-    for tier in line.tiers:  # increasing thresholds: the highest tier reached wins
-        price = np.where(reduction >= tier.at_least, tier.price, price)
+def _tier_price(line: CohortThreshold, treated: np.ndarray, comparison: np.ndarray) -> np.ndarray:
+    """The price of the highest tier the cohort reaches (0 below the first), thresholds met exactly."""
+    price = np.zeros(treated.shape)
+    for tier in line.tiers:  # increasing thresholds and prices: the highest tier reached wins
+        price = np.where(reduction_reaches(treated, comparison, tier.at_least), tier.price, price)
     return price
 
 
@@ -35,14 +40,17 @@ def cohort_claims(line: CohortThreshold, ledger: OutcomeLedger) -> list[PendingC
     measures = cohort_measures(line)
     claims = []
     for window, measure in zip(line.cohorts, measures):
-        participants, reduction, avoided = _measured(ledger, measure)
+        participants, treated, comparison = _measured(ledger, measure)
         ready = max(window.start_to + line.follow_up_months + line.claim.evidence_delay_months,
                     line.claim.first_claim_month)
-        claims.append(PendingClaim(window.start_from, window.start_to, ready, participants, reduction,
-                                  _tier_price(line, reduction) * avoided))
+        avoided = np.maximum(comparison - treated, 0.0)
+        claims.append(PendingClaim(window.start_from, window.start_to, ready, participants,
+                                  _reduction(treated, comparison), _tier_price(line, treated, comparison) * avoided))
     if line.pooled is not None:
-        participants, reduction, avoided = _measured(ledger, measures[-1])
-        whole = np.where(reduction >= line.pooled.at_least, line.tiers[0].price * avoided, 0.0)
+        participants, treated, comparison = _measured(ledger, measures[-1])
+        reduction, avoided = _reduction(treated, comparison), np.maximum(comparison - treated, 0.0)
+        reached = reduction_reaches(treated, comparison, line.pooled.at_least)
+        whole = np.where(reached, line.tiers[0].price * avoided, 0.0)
         already = sum(c.earned for c in claims)
         claims.append(PendingClaim(measures[-1].start_from, measures[-1].start_to, max(c.claim_month for c in claims),
                                   participants, reduction, np.maximum(whole - already, 0.0)))

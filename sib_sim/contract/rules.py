@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..kinds.thresholds import reaches, snap
 from ..measure import OutcomeLedger
 from ..scenario.contract import FixedFee, PerParticipant, SavingsShare, SlidingScale
 
@@ -24,9 +25,10 @@ def sliding_scale(line: SlidingScale, ledger: OutcomeLedger, months: slice, pric
         average = series[total_name][:, months].sum(axis=1) / series[count_name][:, months].sum(axis=1)
     xs = np.array([x for x, _ in line.points])
     fs = np.array([f for _, f in line.points])
-    # Nothing below the first point (DESIGN.md: "0 below lo"), even when the scale starts above 0.
-    below = np.isnan(average) | (np.nan_to_num(average, nan=-np.inf) < xs[0])
-    fraction = np.where(below, 0.0, np.interp(np.nan_to_num(average), xs, fs))
+    # Nothing below the first point (DESIGN.md: "0 below lo"), even when the scale starts above 0; an
+    # average equal to a point as written gets that point's fraction (kinds.thresholds).
+    below = ~reaches(average, xs[0])
+    fraction = np.where(below, 0.0, np.interp(snap(np.nan_to_num(average), xs), xs, fs))
     counts = series[line.count][:, months]
     return counts.sum(axis=1), average, (counts * price[months]).sum(axis=1) * fraction
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..kinds.thresholds import reaches
 from ..model import CohortLog
 from ..scenario import Scenario
 from ..scenario.contract import ParticipantOutcome
@@ -35,7 +36,7 @@ def _events(outcome: ParticipantOutcome, log: CohortLog, recorded: np.ndarray) -
     start, end = f.start_month[p], f.end_month[p]
     if outcome.measure == "star_change":
         change = recorded[:, 1:] - recorded[:, :1]
-        reached = np.nan_to_num(change, nan=-np.inf) >= outcome.at_least
+        reached = reaches(change, outcome.at_least)
         if outcome.assessment is not None:
             column = outcome.assessment - 1
             mask = np.zeros_like(reached)
@@ -49,6 +50,6 @@ def _events(outcome: ParticipantOutcome, log: CohortLog, recorded: np.ndarray) -
     elif outcome.measure == "completed":
         when = np.where(f.completed[p], end, np.nan)
     else:  # in_support for at least `at_least` months
-        when = np.where(end - start >= outcome.at_least, start + outcome.at_least, np.nan)
+        when = np.where(reaches(end - start, outcome.at_least), start + outcome.at_least, np.nan)
     when = when[~np.isnan(when)]
     return when, np.zeros(when.size, dtype=int)

@@ -125,6 +125,10 @@ class CohortThreshold(LineBase):
         levels = [t.at_least for t in self.tiers]
         if any(b <= a for a, b in zip(levels, levels[1:])):
             raise FieldError(("tiers",), "tiers must have increasing at_least")
+        for i, (lower, upper) in enumerate(zip(self.tiers, self.tiers[1:])):
+            if upper.price < lower.price:
+                raise FieldError(("tiers", i + 1, "price"), f"a higher tier must not pay less: price "
+                                 f"{upper.price:g} at {upper.at_least:g} is below {lower.price:g} at {lower.at_least:g}")
         ids = [c.id for c in self.cohorts]
         if len(set(ids)) != len(ids):
             raise FieldError(("cohorts",), "cohort ids must be unique")

@@ -105,6 +105,15 @@ def test_cases_cover_every_rule_kind_and_cap_level():
     assert levels == {"line", "contract", "payer"}
 
 
+def test_a_line_cap_with_a_shared_payer_is_the_one_case_a_higher_price_pays_less(tmp_path: Path):
+    """Case 19 at twice the Star price: 150, not 175 (see its comments and sib_sim.contract.caps)."""
+    case = _load(HERE / "19_line_cap_with_a_shared_payer.yaml")
+    case["terms"]["contract"]["outcomes"][0]["price"] = 10
+    payments = _price(*_write_inputs(case, tmp_path))
+    assert payments.total[0] == pytest.approx(150)
+    assert payments.by_payer() == {"ccg": pytest.approx(50), "fund": pytest.approx(100)}
+
+
 def test_price_command_prints_the_total_and_writes_the_folder(tmp_path: Path):
     case = _load(HERE / "13_rate_card_capped.yaml")
     terms, observed = _write_inputs(case, tmp_path)

@@ -1,0 +1,1 @@
+"""The outcome rule kinds of the contract language."""
