@@ -1,7 +1,8 @@
 """Outcome payment rules as code: OutcomeLedger -> Payments.
 
 Deterministic and vectorised over replications, so one set of simulated cohorts can be re-priced
-under many contracts (and observed outcomes priced with the same code).
+under many contracts (and observed outcomes priced with the same code). Each rule kind (sib_sim.kinds)
+makes its line's claims; this stage orders every line's claims in time and applies caps and payers.
 """
 
 from __future__ import annotations
@@ -9,30 +10,21 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import UserError
+from ..kinds import KINDS, PendingClaim
+from ..kinds.claims import suspension_fees
 from ..measure import OutcomeLedger, definitions_for
-from ..scenario.contract import CohortThreshold, Contract, FixedFee, OutcomeLine
+from ..scenario.contract import Contract, OutcomeLine
 from .caps import CapState
-from .cohorts import cohort_claims
-from .periods import claim_periods, price_by_month
-from .records import CapCut, ClaimRecord, Payments, PendingClaim
-from .rules import PERIODIC_RULES
+from .records import CapCut, ClaimRecord, Payments
 
 
 def _pending_claims(contract: Contract, ledger: OutcomeLedger) -> list[tuple[int, PendingClaim]]:
     """Every claim of every line, before caps, in the order claims are made."""
-    horizon = ledger.horizon_months
     pending = []
     for line_index, line in enumerate(contract.outcomes):
         _check_measured(line, ledger)
-        if isinstance(line, CohortThreshold):
-            claims = cohort_claims(line, ledger)
-        else:
-            price = price_by_month(line.per_period if isinstance(line, FixedFee) else getattr(line, "price", 0.0),
-                                   horizon)
-            claims = []
-            for period in claim_periods(line.claim, horizon):
-                count, value, earned = PERIODIC_RULES[line.kind](line, ledger, slice(period.start, period.end), price)
-                claims.append(PendingClaim(period.start, period.end, period.claim_month, count, value, earned))
+        claims = KINDS[line.kind].claims(line, ledger) + suspension_fees(line, ledger.horizon_months,
+                                                                         ledger.n_replications)
         # Within a line, claims keep the rule's order (a pooled claim comes after its cohorts).
         pending += [(claim.claim_month, line_index, order, claim) for order, claim in enumerate(claims)]
     pending.sort(key=lambda item: item[:3])

@@ -6,17 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-
-@dataclass(frozen=True)
-class PendingClaim:
-    """A claim as a rule makes it, before caps and payers."""
-
-    period_start: float
-    period_end: float
-    claim_month: float
-    count: np.ndarray  # what the rule counted (Stars, participants, patient-months)
-    value: np.ndarray  # the average, saving or reduction the rule read (NaN where it has none)
-    earned: np.ndarray
+from ..kinds.claims import PendingClaim  # what a rule kind makes, before caps
 
 
 @dataclass(frozen=True)

@@ -25,17 +25,16 @@ from __future__ import annotations
 import numpy as np
 
 from ..contract import Payments, apply_contract
+from ..kinds import KINDS
 from ..measure import OutcomeLedger, as_measured_by
 from ..scenario.contract import Contract
-
-# Line kinds whose payment reads only the series the views replace.
-REACHED_KINDS = ("sliding_scale", "savings_share")
 # An amount counts as paid above half a penny: caps and shares can leave float dust on a zero claim.
 PAID = 0.005
 
 
 def reached_lines(contract: Contract) -> list[str]:
-    return [line.id for line in contract.outcomes if line.kind in REACHED_KINDS]
+    """Lines whose payment reads only the series the views replace (each kind declares it)."""
+    return [line.id for line in contract.outcomes if KINDS[line.kind].measurement_views]
 
 
 def measurement_risk_metrics(contract: Contract, ledger: OutcomeLedger, measured: Payments) -> dict[str, np.ndarray]:

@@ -59,18 +59,14 @@ import numpy as np
 from ..calendar import add_months
 from ..contract import Payments, apply_contract
 from ..errors import UserError
-from ..measure.definitions import cohort_measures
+from ..kinds import KINDS
+from ..measure.definitions import definitions_for
 from ..measure.ledger import SERIES, STAR_CHANGE_BINS, OutcomeLedger
-from ..scenario.contract import (CohortThreshold, Contract, FixedFee, OutcomeLine, PerParticipant, SavingsShare,
-                                 SlidingScale)
+from ..scenario.contract import Contract, OutcomeLine
 from ..scenario.terms import Terms
 
 COLUMNS = ("outcome", "period", "date", "count", "value", "cohort", "comparison")
 REQUIRED = ("outcome", "count")
-NEEDS_VALUE = (SlidingScale, SavingsShare, CohortThreshold)
-VALUE_NEEDED = {"sliding_scale": "the mean Star change of the row's count",
-                "savings_share": "the measured saving (comparison minus participants' cost)",
-                "cohort_threshold": "the participants' total over their follow-up"}
 
 
 @dataclass(frozen=True)
@@ -113,9 +109,9 @@ def read_observed(path: str | os.PathLike[str], terms: Terms) -> OutcomeLedger:
     horizon = ledger_horizon(contract, terms.run.horizon_months)
     ledger = _empty_ledger(contract, horizon)
     _check_shared(rows, filename)
-    for row in rows:
-        _add(ledger, row)
-    _add_cohorts(ledger, rows, filename)
+    for line in contract.outcomes:
+        own = [row for row in rows if row.line.id == line.id]
+        KINDS[line.kind].add_observed(ledger, line, own, lambda row: f"{filename}:{row.line_number}")
     return ledger
 
 
@@ -199,12 +195,13 @@ def _row(record: dict[str, str], line_number: int, where: str, lines: dict[str, 
         raise fail("outcome", f"unknown outcome line {name!r}; the terms have {', '.join(lines)}",
                    _did_you_mean(name, list(lines)))
     line = lines[name]
+    form = KINDS[line.kind].observed
     month = _month(record, line, terms, fail)
     count = _number(record, "count", fail, required=True, negative=False)
-    if record.get("value", "") and not isinstance(line, NEEDS_VALUE):
+    if record.get("value", "") and form.value is None:
         raise fail("value", f"{line.kind} lines take no value (line {name!r} reads only the count)")
-    value = _number(record, "value", fail, required=isinstance(line, NEEDS_VALUE),
-                    negative=not isinstance(line, CohortThreshold), why=VALUE_NEEDED.get(line.kind, ""))
+    value = _number(record, "value", fail, required=form.value is not None, negative=form.value_may_be_negative,
+                    why=form.value or "")
     cohort, comparison = _cohort(record, line, fail)
     return ObservedRow(line_number, line, month, count, value, cohort, comparison)
 
@@ -229,7 +226,7 @@ def _number(record: dict[str, str], column: str, fail, required: bool, negative:
 
 def _month(record: dict[str, str], line: OutcomeLine, terms: Terms, fail) -> int | None:
     period, date = record.get("period", ""), record.get("date", "")
-    cohort_line = isinstance(line, CohortThreshold)
+    cohort_line = KINDS[line.kind].observed.cohort_rows
     if period and date:
         raise fail("period", f"give a period or a date, not both (period {period!r}, date {date!r})")
     if not period and not date:
@@ -263,7 +260,7 @@ def _month(record: dict[str, str], line: OutcomeLine, terms: Terms, fail) -> int
 
 def _cohort(record: dict[str, str], line: OutcomeLine, fail) -> tuple[str | None, float | None]:
     cohort = record.get("cohort", "")
-    if not isinstance(line, CohortThreshold):
+    if not KINDS[line.kind].observed.cohort_rows:
         for column in ("cohort", "comparison"):
             if record.get(column, ""):
                 raise fail(column, f"{column} applies only to cohort_threshold lines ({line.id!r} is {line.kind})")
@@ -283,83 +280,28 @@ def _cohort(record: dict[str, str], line: OutcomeLine, fail) -> tuple[str | None
 # --- the ledger --------------------------------------------------------------------------------
 
 def _empty_ledger(contract: Contract, horizon: int) -> OutcomeLedger:
-    """All zero, with the participant outcomes and cohorts every line of the contract reads."""
-    milestones: dict[str, np.ndarray] = {}
-    cohorts: dict[str, np.ndarray] = {}
-    for line in contract.outcomes:
-        if isinstance(line, PerParticipant):
-            key = line.outcome.key
-            occurrences = max(line.max_per_participant, milestones[key].shape[1] if key in milestones else 0)
-            milestones[key] = np.zeros((1, occurrences, horizon))
-        elif isinstance(line, CohortThreshold):
-            cohorts |= {measure.key: np.zeros((1, 3)) for measure in cohort_measures(line)}
+    """All zero, with the participant outcomes and cohorts every line of the contract reads.
+
+    Observed counts are the occurrences the contract pays, so one row per participant outcome holds
+    them (the simulation counts the j-th occurrences apart; here they are given already counted)."""
+    needs = definitions_for([contract])
     return OutcomeLedger(series={name: np.zeros((1, horizon)) for name in SERIES}, scalars={},
                          star_change_histogram=np.zeros((1, len(STAR_CHANGE_BINS))),
-                         milestones=milestones, cohorts=cohorts)
-
-
-def _reads(line: OutcomeLine) -> tuple[str, ...]:
-    """The ledger entries a line's rows are written to (and that every line reading them shares)."""
-    if isinstance(line, SlidingScale):
-        return ("star_followups", "star_change_sum") + (("engaged",) if line.count == "engaged" else ())
-    if isinstance(line, SavingsShare):
-        return ("hospital_patient_months", "hospital_comparison_cost")
-    if isinstance(line, FixedFee):
-        return ("engaged",)
-    if isinstance(line, PerParticipant):
-        return (f"participants reaching {line.outcome.key}",)
-    return tuple(f"cohort {m.key}" for m in cohort_measures(line))
+                         milestones={m.key: np.zeros((1, 1, horizon)) for m in needs.milestones},
+                         cohorts={c.key: np.zeros((1, 3)) for c in needs.cohorts})
 
 
 def _check_shared(rows: list[ObservedRow], filename: str) -> None:
     """Refuse rows of two lines for the same measured outcomes: each line would be paid on both."""
     first: dict[str, ObservedRow] = {}
     for row in rows:
-        for entry in _reads(row.line):
+        for entry in KINDS[row.line.kind].entries(row.line):
             other = first.setdefault(entry, row)
             if other.line.id != row.line.id:
                 raise UserError(f"lines {other.line.id!r} (line {other.line_number}) and {row.line.id!r} read the "
                                 f"same measured outcomes ({entry}), so each would be paid on the rows of both",
                                 where=f"{filename}:{row.line_number}", field="outcome",
                                 hint=f"give these outcomes once, under {other.line.id!r}")
-
-
-def _add(ledger: OutcomeLedger, row: ObservedRow) -> None:
-    series, line, month = ledger.series, row.line, row.month
-    if isinstance(line, SlidingScale):
-        series["star_followups"][0, month] += row.count
-        series["star_change_sum"][0, month] += row.count * row.value
-        if line.count == "engaged":
-            series["engaged"][0, month] += row.count
-    elif isinstance(line, SavingsShare):
-        series["hospital_patient_months"][0, month] += row.count
-        series["hospital_comparison_cost"][0, month] += row.value
-    elif isinstance(line, FixedFee):
-        series["engaged"][0, month] += row.count
-    elif isinstance(line, PerParticipant):
-        ledger.milestones[line.outcome.key][0, 0, month] += row.count
-
-
-def _add_cohorts(ledger: OutcomeLedger, rows: list[ObservedRow], filename: str) -> None:
-    """One row per cohort; a pooled test reads the sums over the line's cohorts."""
-    seen: dict[tuple[str, str | None], int] = {}
-    pooled: dict[str, np.ndarray] = {}
-    for row in rows:
-        line = row.line
-        if not isinstance(line, CohortThreshold):
-            continue
-        if (line.id, row.cohort) in seen:
-            raise UserError(f"cohort {row.cohort!r} of line {line.id!r} is already given on line "
-                            f"{seen[line.id, row.cohort]}: one row per cohort", where=f"{filename}:{row.line_number}",
-                            field="cohort")
-        seen[line.id, row.cohort] = row.line_number
-        measures = cohort_measures(line)
-        totals = np.array([row.count, row.value, row.comparison])
-        ledger.cohorts[measures[[c.id for c in line.cohorts].index(row.cohort)].key][0] = totals
-        if line.pooled is not None:
-            pooled[measures[-1].key] = pooled.get(measures[-1].key, 0.0) + totals
-    for key, totals in pooled.items():
-        ledger.cohorts[key][0] = totals
 
 
 __all__ = ["COLUMNS", "ObservedRow", "ledger_horizon", "pricing_contract", "read_observed"]

@@ -1,13 +1,12 @@
-"""The contract: payers with their caps, the outcome lines, and a cap on the whole contract."""
+"""The contract: payers with their caps, the outcome lines (sib_sim.kinds), and a cap on the whole contract."""
 
 from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from .base import FieldError, Identifier, Money, Section
-from .lines import Claim, DatedPrice, LineBase, PayerShare, Price
-from .rules import (CohortThreshold, CohortWindow, FixedFee, OutcomeLine, ParticipantOutcome, PerParticipant,
-                    Pooled, SavingsShare, SlidingScale, Tier)
+from ..fields import FieldError, Identifier, Money, Section
+from ..kinds import (Claim, CohortThreshold, CohortWindow, DatedPrice, FixedFee, LineBase, OutcomeLine,
+                     ParticipantOutcome, PayerShare, PerParticipant, Pooled, Price, SavingsShare, SlidingScale, Tier)
 
 
 class Payer(Section):

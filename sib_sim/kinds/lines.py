@@ -6,7 +6,7 @@ from typing import Literal, Union
 
 from pydantic import Field, model_validator
 
-from .base import FieldError, Identifier, Money, Months, Probability, Section
+from ..fields import FieldError, Identifier, Money, Months, Probability, Section
 
 
 class DatedPrice(Section):
@@ -17,6 +17,32 @@ class DatedPrice(Section):
 
 
 Price = Union[Money, list[DatedPrice]]
+
+
+class DatedShare(Section):
+    """A share in force from `from_month` until the next dated share."""
+
+    from_month: Months
+    share: Probability
+
+
+Share = Union[Probability, list[DatedShare]]
+
+
+class Suspension(Section):
+    """A window [from_month, to_month) in which the line's outcomes are not paid (a price or share of
+    zero in those months), optionally replaced by a fee per month claimed on the line (the grants
+    that replaced outcome payments in 2020)."""
+
+    from_month: Months
+    to_month: Months
+    fee_per_month: Money = 0.0
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Suspension":
+        if self.to_month <= self.from_month:
+            raise FieldError(("to_month",), "to_month must be after from_month")
+        return self
 
 
 class Claim(Section):
@@ -41,10 +67,16 @@ class LineBase(Section):
     payers: list[PayerShare] = Field(min_length=1)
     overflow_to: Identifier | None = None
     cap: Money | None = None
+    suspended: list[Suspension] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _shares(self) -> "LineBase":
         total = sum(p.share for p in self.payers)
         if abs(total - 1.0) > 1e-6:
             raise FieldError(("payers",), f"payer shares must sum to 1 (they sum to {total:g})")
+        windows = sorted(self.suspended, key=lambda w: w.from_month)
+        for earlier, later in zip(windows, windows[1:]):
+            if later.from_month < earlier.to_month:
+                raise FieldError(("suspended", self.suspended.index(later), "from_month"),
+                                 "suspension windows must not overlap")
         return self

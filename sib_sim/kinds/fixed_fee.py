@@ -1,0 +1,45 @@
+"""fixed_fee: a scheduled fee with no outcome (blended contracts; the fee-for-service comparator)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Literal
+
+import numpy as np
+
+from ..fields import Money
+from .claims import Earned, Kind, Ledger, PendingClaim, Row, add_to_series, no_needs, periodic_claims
+from .lines import LineBase, Price
+
+
+class FixedFee(LineBase):
+    """A scheduled fee with no outcome: a block amount per claim period (dated amounts allowed, the
+    amount in force at the period's start applies) and/or a fee per newly engaged patient."""
+
+    kind: Literal["fixed_fee"]
+    per_period: Price = 0.0
+    per_engaged: Money = 0.0
+
+
+def _earn(line: FixedFee, ledger: Ledger, months: slice, price: np.ndarray, active: np.ndarray) -> Earned:
+    """The block fee in force at the period's start, plus a fee per patient engaged in the period
+    (outside any suspension window)."""
+    engaged = ledger.series["engaged"][:, months].sum(axis=1)
+    earned = price[months.start] + line.per_engaged * (ledger.series["engaged"][:, months] * active[months]).sum(axis=1)
+    return engaged, np.full(engaged.shape, np.nan), earned
+
+
+def claims(line: FixedFee, ledger: Ledger) -> list[PendingClaim]:
+    return periodic_claims(line, ledger, line.per_period, _earn)
+
+
+def series(line: FixedFee) -> tuple[str, ...]:
+    return ("engaged",)
+
+
+def add_observed(ledger: Ledger, line: FixedFee, rows: Sequence[Row], where: Callable[[Row], str]) -> None:
+    """count = participants engaged (first appointment) in the month."""
+    add_to_series(ledger, ("engaged",), rows, lambda row: (row.count,))
+
+
+KIND = Kind("fixed_fee", FixedFee, claims, series, no_needs, series, add_observed)

@@ -1,0 +1,83 @@
+"""per_participant: a rate-card line, price x participants achieving a binary outcome, at most N
+times each (Fair Chance Fund, Youth Engagement Fund, DWP Innovation Fund, Life Chances Fund)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Literal
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from ..fields import FieldError, Section
+from .claims import Earned, Kind, Ledger, PendingClaim, Row, periodic_claims
+from .lines import LineBase, Price
+
+
+class ParticipantOutcome(Section):
+    """A binary outcome for one participant, and when it is achieved.
+
+    - star_change: the recorded Star total is up by at least `at_least` points since the first Star,
+      at follow-up assessment `assessment` (1 = the first follow-up), or at any follow-up if omitted;
+    - engaged: a first appointment; completed: the full programme;
+    - in_support: still in support `at_least` months after the first appointment.
+    """
+
+    measure: Literal["star_change", "engaged", "completed", "in_support"]
+    at_least: float = 0.0
+    assessment: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _fits_measure(self) -> "ParticipantOutcome":
+        if self.assessment is not None and self.measure != "star_change":
+            raise FieldError(("assessment",), "assessment applies only to measure star_change")
+        if self.measure == "in_support" and self.at_least <= 0:
+            raise FieldError(("at_least",), "in_support needs at_least > 0 (months)")
+        return self
+
+    @property
+    def key(self) -> str:
+        where = "any" if self.assessment is None else str(self.assessment)
+        return f"{self.measure}>={self.at_least:g}@{where}"
+
+
+class PerParticipant(LineBase):
+    """A rate-card line: price x participants achieving a binary outcome, at most N times each."""
+
+    kind: Literal["per_participant"]
+    outcome: ParticipantOutcome
+    price: Price
+    max_per_participant: int = Field(default=1, ge=1)
+
+
+def _earn(line: PerParticipant, ledger: Ledger, months: slice, price: np.ndarray,
+          active: np.ndarray) -> Earned:
+    """price x participants reaching the outcome, paying each participant at most N times (the
+    ledger counts the j-th occurrences separately, so the first N rows are the ones paid)."""
+    counts = ledger.milestones[line.outcome.key][:, : line.max_per_participant, months].sum(axis=1)
+    return counts.sum(axis=1), np.full(counts.shape[0], np.nan), (counts * price[months]).sum(axis=1)
+
+
+def claims(line: PerParticipant, ledger: Ledger) -> list[PendingClaim]:
+    return periodic_claims(line, ledger, line.price, _earn)
+
+
+def series(line: PerParticipant) -> tuple[str, ...]:
+    return ()
+
+
+def needs(line: PerParticipant) -> tuple[ParticipantOutcome, ...]:
+    return (line.outcome,)
+
+
+def entries(line: PerParticipant) -> tuple[str, ...]:
+    return (f"participants reaching {line.outcome.key}",)
+
+
+def add_observed(ledger: Ledger, line: PerParticipant, rows: Sequence[Row], where: Callable[[Row], str]) -> None:
+    """count = participants achieving the outcome in the month (occurrences the contract pays)."""
+    for row in rows:
+        ledger.milestones[line.outcome.key][0, 0, row.month] += row.count
+
+
+KIND = Kind("per_participant", PerParticipant, claims, series, needs, entries, add_observed)

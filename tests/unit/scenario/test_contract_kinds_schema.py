@@ -1,0 +1,58 @@
+"""Schema rules of the rule kinds: tiers, suspensions, claim terms that do not apply."""
+
+import pytest
+from pydantic import ValidationError
+
+from sib_sim.scenario import Contract
+
+
+def _contract(tiers, **line):
+    return {"payers": [{"id": "moj"}], "outcomes": [{
+        "id": "reoffending", "kind": "cohort_threshold", "follow_up_months": 12,
+        "cohorts": [{"id": "c1", "start_from": 0, "start_to": 6}], "tiers": tiers,
+        "payers": [{"payer": "moj", "share": 1.0}], **line}]}
+
+
+def _fee(**line):
+    return {"payers": [{"id": "ccg"}], "outcomes": [{
+        "id": "fee", "kind": "fixed_fee", "per_period": 10, "payers": [{"payer": "ccg", "share": 1.0}], **line}]}
+
+
+def test_tier_prices_rising_are_accepted():
+    Contract.model_validate(_contract([{"at_least": 0.1, "price": 1.0}, {"at_least": 0.2, "price": 1.0}]))
+
+
+def test_a_higher_tier_paying_less_is_refused():
+    with pytest.raises(ValidationError, match="a higher tier must not pay less"):
+        Contract.model_validate(_contract([{"at_least": 0.1, "price": 2.0}, {"at_least": 0.2, "price": 1.0}]))
+
+
+@pytest.mark.parametrize("name", ["lump_sum", "percent_of_target"])
+def test_a_higher_tier_with_a_smaller_lump_sum_or_percentage_is_refused(name):
+    tiers = [{"at_least": 0.1, name: 0.5}, {"at_least": 0.2, name: 0.25}]
+    with pytest.raises(ValidationError, match=f"a higher tier must not pay less: {name}"):
+        Contract.model_validate(_contract(tiers, target=1000))
+
+
+def test_percent_of_target_needs_a_target():
+    with pytest.raises(ValidationError, match="needs the line's target"):
+        Contract.model_validate(_contract([{"at_least": 0.1, "percent_of_target": 0.5}]))
+
+
+@pytest.mark.parametrize("claim", [{"frequency": "annual"}, {"last_outcome_month": 24}])
+def test_claim_terms_a_cohort_line_does_not_read_are_refused(claim):
+    with pytest.raises(ValidationError, match="does not apply to a cohort_threshold line"):
+        Contract.model_validate(_contract([{"at_least": 0.1, "price": 1.0}], claim=claim))
+
+
+def test_a_cohort_line_cannot_be_suspended():
+    with pytest.raises(ValidationError, match="cannot be suspended"):
+        Contract.model_validate(_contract([{"at_least": 0.1, "price": 1.0}],
+                                          suspended=[{"from_month": 0, "to_month": 3}]))
+
+
+def test_suspension_windows_must_be_ordered_and_apart():
+    with pytest.raises(ValidationError, match="to_month must be after from_month"):
+        Contract.model_validate(_fee(suspended=[{"from_month": 5, "to_month": 5}]))
+    with pytest.raises(ValidationError, match="must not overlap"):
+        Contract.model_validate(_fee(suspended=[{"from_month": 0, "to_month": 6}, {"from_month": 3, "to_month": 9}]))
