@@ -79,7 +79,7 @@ def test_each_rule_kind_fills_the_series_it_reads(tmp_path):
     assert s["hospital_treated_cost"].sum() == 0
     assert s["engaged"][0, 1] == 7
     gain = ledger.milestones["star_change>=3@any"]
-    assert gain.shape == (1, 3, ledger.horizon_months)
+    assert gain.shape == (1, 1, ledger.horizon_months)  # observed counts are the occurrences paid: one row
     assert gain[0, 0, 2] == 4 and gain.sum() == 4
     early, late, pooled = (ledger.cohorts[m.key][0].tolist() for m in cohort_measures(TERMS.contract.outcomes[4]))
     assert early == [100, 80, 100] and late == [50, 45, 50] and pooled == [150, 125, 150]
