@@ -20,6 +20,7 @@ from sib_sim.cli import app
 from sib_sim.contract import Payments, apply_contract
 from sib_sim.io.observed import COLUMNS, pricing_contract, read_observed
 from sib_sim.io.scenario_file import read_terms_file
+from sib_sim.kinds import KINDS
 from sib_sim.reports.pricing import pricing_summary
 
 HERE = Path(__file__).resolve().parent
@@ -101,7 +102,7 @@ def test_golden_case(case_file: Path, tmp_path: Path):
 def test_cases_cover_every_rule_kind_and_cap_level():
     kinds = {line["kind"] for case in CASES for line in _load(case)["terms"]["contract"]["outcomes"]}
     levels = {cut["level"] for case in CASES for cut in _load(case)["expected"]["cuts"]}
-    assert kinds == {"sliding_scale", "savings_share", "fixed_fee", "per_participant", "cohort_threshold"}
+    assert kinds == set(KINDS)  # a new kind needs its golden case
     assert levels == {"line", "contract", "payer"}
 
 
