@@ -10,6 +10,7 @@ from .contract import (Claim, CohortThreshold, CohortWindow, Contract, DatedPric
                        Payer, PayerShare, PerParticipant, Pooled, SavingsShare, SlidingScale, Tier)
 from .finance import Commissioner, DeliveryCosts, Finance, Investor
 from .hospital import Comparison, Hospital, RegressionToMean, ServiceLine
+from .milestones import Milestone, check_milestones
 from .run import Run
 from .service import Service, StaffingStep
 from .uncertainty import UNCERTAIN_SECTIONS, Distribution
@@ -25,11 +26,13 @@ class Scenario(Section):
     run: Run = Run()
     cohort: Cohort
     service: Service
-    wellbeing: Wellbeing
-    hospital: Hospital
+    # Optional: a youth-employment or homelessness rate card has no Stars and no hospital use.
+    wellbeing: Wellbeing | None = None
+    hospital: Hospital | None = None
+    milestones: list[Milestone] = Field(default_factory=list)
     contract: Contract
     finance: Finance
-    # dotted path of a numeric value in cohort/service/wellbeing/hospital -> its distribution. Written
+    # dotted path of a numeric value in cohort/service/wellbeing/hospital/milestones -> its distribution. Written
     # here, or inline where the value is (`{dist: ...}`): the loader moves inline ones here.
     uncertainty: dict[str, Distribution] = Field(default_factory=dict)
 
@@ -46,13 +49,32 @@ class Scenario(Section):
             if draw.month >= self.run.horizon_months:
                 raise FieldError(("finance", "investor", "drawdown_schedule", i, "month"),
                                  f"month {draw.month:g} is after the horizon ({self.run.horizon_months} months)")
+        check_milestones(self.milestones)
         self._check_uncertain_paths()
-        lines = ["cost"] + [x.id for x in self.hospital.lines]
         for i, rule in enumerate(self.contract.outcomes):
-            if isinstance(rule, CohortThreshold) and rule.measure not in lines:
-                raise FieldError(("contract", "outcomes", i, "measure"),
-                                 f"unknown measure {rule.measure!r}; known: {lines}")
+            self._check_line_inputs(i, rule)
         return self
+
+    def _check_line_inputs(self, i: int, rule: object) -> None:
+        """A line must read something this scenario models: Stars, hospital use, a named milestone."""
+        where = ("contract", "outcomes", i)
+        needs_stars = isinstance(rule, SlidingScale) or (
+            isinstance(rule, PerParticipant) and rule.outcome.measure == "star_change")
+        if needs_stars and self.wellbeing is None:
+            raise FieldError(where + ("kind",), "this line pays on Well-being Stars, but the scenario has no "
+                             "`wellbeing:` section")
+        if isinstance(rule, (SavingsShare, CohortThreshold)) and self.hospital is None:
+            raise FieldError(where + ("kind",), "this line pays on hospital use, but the scenario has no "
+                             "`hospital:` section")
+        if isinstance(rule, CohortThreshold):
+            lines = ["cost"] + [x.id for x in self.hospital.lines]
+            if rule.measure not in lines:
+                raise FieldError(where + ("measure",), f"unknown measure {rule.measure!r}; known: {lines}")
+        if isinstance(rule, PerParticipant) and rule.outcome.milestone is not None:
+            known = [m.id for m in self.milestones]
+            if rule.outcome.milestone not in known:
+                raise FieldError(where + ("outcome", "milestone"), f"unknown milestone {rule.outcome.milestone!r}; "
+                                 f"known (the `milestones:` section): {known or 'none'}")
 
     def _check_uncertain_paths(self) -> None:
         data = self.model_dump(include=set(UNCERTAIN_SECTIONS))
@@ -82,7 +104,7 @@ def _child(node: object, part: str) -> object:
 
 
 __all__ = [
-    "STAR_AREAS", "Claim", "Cohort", "CohortThreshold", "CohortWindow", "ParticipantOutcome", "PerParticipant",
+    "STAR_AREAS", "Claim", "Milestone", "Cohort", "CohortThreshold", "CohortWindow", "ParticipantOutcome", "PerParticipant",
     "Pooled", "Tier", "Commissioner", "Comparison", "Contract", "DatedPrice", "DeliveryCosts",
     "Finance", "FixedFee", "Hospital", "Investor", "PatientGroup", "Payer", "PayerShare", "ReferralPause",
     "Referrals", "RegressionToMean", "Run", "SavingsShare", "Scenario", "Service", "ServiceLine",

@@ -52,12 +52,14 @@ class ParticipantOutcome(Section):
     - star_change: the recorded Star total is up by at least `at_least` points since the first Star,
       at follow-up assessment `assessment` (1 = the first follow-up), or at any follow-up if omitted;
     - engaged: a first appointment; completed: the full programme;
-    - in_support: still in support `at_least` months after the first appointment.
+    - in_support: still in support `at_least` months after the first appointment;
+    - milestone: reached the milestone `milestone` of the scenario's `milestones:` section.
     """
 
-    measure: Literal["star_change", "engaged", "completed", "in_support"]
+    measure: Literal["star_change", "engaged", "completed", "in_support", "milestone"]
     at_least: float = 0.0
     assessment: int | None = Field(default=None, ge=1)
+    milestone: Identifier | None = None
 
     @model_validator(mode="after")
     def _fits_measure(self) -> "ParticipantOutcome":
@@ -65,10 +67,16 @@ class ParticipantOutcome(Section):
             raise FieldError(("assessment",), "assessment applies only to measure star_change")
         if self.measure == "in_support" and self.at_least <= 0:
             raise FieldError(("at_least",), "in_support needs at_least > 0 (months)")
+        if (self.milestone is None) == (self.measure == "milestone"):
+            raise FieldError(("milestone",), "measure milestone needs `milestone: <id>`, and only it takes one")
+        if self.measure == "milestone" and self.at_least != 0.0:
+            raise FieldError(("at_least",), "at_least does not apply to measure milestone")
         return self
 
     @property
     def key(self) -> str:
+        if self.milestone is not None:
+            return f"milestone:{self.milestone}"
         where = "any" if self.assessment is None else str(self.assessment)
         return f"{self.measure}>={self.at_least:g}@{where}"
 
