@@ -51,6 +51,7 @@ def measure_outcomes(log: CohortLog, scenario: Scenario, streams: Streams,
         milestones={m.key: milestone_series(m, log, recorded, occurrences)[None] for m in definitions.milestones},
         cohorts={c.key: cohort_row(c, log, scenario, comparison_by_start)[None] for c in definitions.cohorts},
         comparison_milestones={m.key: comparison_milestone_series(m, log)[None] for m in model_milestones},
+        modelled=tuple(name for name in ("wellbeing", "hospital") if getattr(scenario, name) is not None),
         **measure_by_area(log, scenario, recorded, definitions, occurrences),  # type: ignore[arg-type]
     )
 

@@ -81,6 +81,9 @@ class OutcomeLedger:
     by_area: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     area_milestones: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     area_comparison_milestones: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    # Optional scenario sections that were modelled: without one, its series are zero and the metrics
+    # that need it are left out (not NaN).
+    modelled: tuple[str, ...] = ("wellbeing", "hospital")
 
     @property
     def n_replications(self) -> int:
@@ -105,6 +108,7 @@ def stack_ledgers(ledgers: Sequence[OutcomeLedger]) -> OutcomeLedger:
         parameters=_join([x.parameters for x in ledgers]),
         comparison_milestones=_join([x.comparison_milestones for x in ledgers]),
         areas=first.areas,
+        modelled=first.modelled,
         by_area={a: _join([x.by_area[a] for x in ledgers]) for a in first.by_area},
         area_milestones={a: _join([x.area_milestones[a] for x in ledgers]) for a in first.area_milestones},
         area_comparison_milestones={a: _join([x.area_comparison_milestones[a] for x in ledgers])
