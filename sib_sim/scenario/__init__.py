@@ -58,11 +58,10 @@ class Scenario(Section):
     def _check_line_inputs(self, i: int, rule: object) -> None:
         """A line must read something this scenario models: Stars, hospital use, a named milestone."""
         where = ("contract", "outcomes", i)
-        needs_stars = isinstance(rule, SlidingScale) or (
-            isinstance(rule, PerParticipant) and rule.outcome.measure == "star_change")
-        if needs_stars and self.wellbeing is None:
-            raise FieldError(where + ("kind",), "this line pays on Well-being Stars, but the scenario has no "
-                             "`wellbeing:` section")
+        on_stars = isinstance(rule, PerParticipant) and rule.outcome.measure == "star_change"
+        if (isinstance(rule, SlidingScale) or on_stars) and self.wellbeing is None:
+            raise FieldError(where + (("outcome", "measure") if on_stars else ("kind",)),
+                             "this line pays on Well-being Stars, but the scenario has no `wellbeing:` section")
         if isinstance(rule, (SavingsShare, CohortThreshold)) and self.hospital is None:
             raise FieldError(where + ("kind",), "this line pays on hospital use, but the scenario has no "
                              "`hospital:` section")
