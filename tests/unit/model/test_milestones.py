@@ -160,3 +160,18 @@ def test_streams_are_appended_so_old_draws_stay_put():
     assert STREAM_NAMES[:8] == ("referrals", "engagement", "duration", "stars", "hospital", "comparison",
                                 "measurement", "parameters")
     assert STREAM_NAMES[8:] == ("milestones", "areas")
+
+
+def test_a_higher_milestone_rate_never_pays_less_in_any_replication(fcf):
+    from sib_sim import run
+
+    terms = {"run.uncertainty": False, "contract.cap": 1e9}
+    low = run(with_overrides(fcf, terms | {"milestones.work_start.probability": 0.25}), replications=4, workers=1)
+    high = run(with_overrides(fcf, terms | {"milestones.work_start.probability": 0.35}), replications=4, workers=1)
+    for line in ("work_start", "work_26w"):
+        a = low.replications[f"payments_by_outcome.{line}"].to_numpy()
+        b = high.replications[f"payments_by_outcome.{line}"].to_numpy()
+        assert np.all(b >= a) and b.sum() > a.sum(), line
+    # Lines on other milestones are paid exactly the same (the same draws).
+    np.testing.assert_array_equal(low.replications["payments_by_outcome.accommodation_3m"],
+                                  high.replications["payments_by_outcome.accommodation_3m"])
