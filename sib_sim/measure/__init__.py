@@ -15,7 +15,7 @@ from .cohorts import cohort_row
 from .comparison import comparison_cost
 from .flow_series import flow_series
 from .definitions import OutcomeDefinitions, definitions_for
-from .ledger import SCALARS, SERIES, STAR_CHANGE_BINS, OutcomeLedger, stack_ledgers
+from .ledger import SERIES, STAR_CHANGE_BINS, OutcomeLedger, stack_ledgers
 from .views import VIEWS, as_measured_by
 from .milestones import comparison_milestone_series, max_occurrences, milestone_series
 from .areas import measure_by_area
@@ -60,7 +60,9 @@ def _zero_series(horizon: int) -> dict[str, np.ndarray]:
     return {k: np.zeros(horizon) for k in SERIES}
 
 
-def _measure_stars(log: CohortLog, scenario: Scenario, streams: Streams, series: dict[str, np.ndarray]):
+def _measure_stars(log: CohortLog, scenario: Scenario, streams: Streams, series: dict[str, np.ndarray]
+                   ) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, float], np.ndarray]:
+    """Recorded Stars (n, K+1), the series with the Star ones added, the Star scalars, the histogram."""
     recorded, true = record_stars(log, scenario, streams.measurement)
     followups, change_sum = star_series(log, recorded, log.horizon_months)
     change, true_change = latest_change(recorded), latest_change(true)
@@ -76,7 +78,8 @@ def _measure_stars(log: CohortLog, scenario: Scenario, streams: Streams, series:
 
 
 def _measure_hospital(log: CohortLog, scenario: Scenario, streams: Streams, series: dict[str, np.ndarray],
-                      split: bool):
+                      split: bool) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
+    """The series with the hospital ones added, and the comparison counts by start month if `split`."""
     hospital = log.hospital
     comparison, comparison_by_start = comparison_cost(log, scenario, streams.comparison, split=split)
     series = series | {
