@@ -21,6 +21,8 @@ STREAM_NAMES = (
     "comparison",
     "measurement",
     "parameters",
+    "milestones",  # participant milestones and their matched comparison members
+    "areas",  # which area each referral belongs to
 )
 
 
@@ -34,6 +36,8 @@ class Streams:
     comparison: np.random.Generator
     measurement: np.random.Generator
     parameters: np.random.Generator
+    milestones: np.random.Generator
+    areas: np.random.Generator
 
 
 def streams(seed: int, replication: int) -> Streams:

@@ -38,19 +38,26 @@ def delivery_metrics(ledger: OutcomeLedger) -> dict[str, np.ndarray]:
 
 
 def outcome_metrics(ledger: OutcomeLedger) -> dict[str, np.ndarray]:
+    """Star and hospital metrics, each only where the scenario models it (absent, not NaN, otherwise)."""
     s = ledger.series
-    return {
-        "star_followups": s["star_followups"].sum(axis=1),
-        "star_change_mean": ledger.scalars["star_change_mean"],
-        "star_change_true_mean": ledger.scalars["star_change_true_mean"],
-        "share_with_followup_star": ledger.scalars["share_with_followup"],
-        "hospital_cost_reduction": 1.0 - _ratio(s["hospital_treated_cost"].sum(axis=1),
-                                                s["hospital_comparison_cost"].sum(axis=1)),
-        "hospital_cost_reduction_true": 1.0 - _ratio(s["hospital_expected_cost"].sum(axis=1),
-                                                     s["hospital_counterfactual_cost"].sum(axis=1)),
-        "comparison_cost_per_patient_year": 12 * _ratio(s["hospital_comparison_cost"].sum(axis=1),
-                                                        s["hospital_patient_months"].sum(axis=1)),
-    }
+    out: dict[str, np.ndarray] = {}
+    if "wellbeing" in ledger.modelled:
+        out |= {
+            "star_followups": s["star_followups"].sum(axis=1),
+            "star_change_mean": ledger.scalars["star_change_mean"],
+            "star_change_true_mean": ledger.scalars["star_change_true_mean"],
+            "share_with_followup_star": ledger.scalars["share_with_followup"],
+        }
+    if "hospital" in ledger.modelled:
+        out |= {
+            "hospital_cost_reduction": 1.0 - _ratio(s["hospital_treated_cost"].sum(axis=1),
+                                                    s["hospital_comparison_cost"].sum(axis=1)),
+            "hospital_cost_reduction_true": 1.0 - _ratio(s["hospital_expected_cost"].sum(axis=1),
+                                                         s["hospital_counterfactual_cost"].sum(axis=1)),
+            "comparison_cost_per_patient_year": 12 * _ratio(s["hospital_comparison_cost"].sum(axis=1),
+                                                            s["hospital_patient_months"].sum(axis=1)),
+        }
+    return out
 
 
 def payment_metrics(payments: Payments) -> dict[str, np.ndarray]:

@@ -82,7 +82,7 @@ def commissioner_metrics(scenario: Scenario, payments: Payments, ledger: Outcome
     avoided = ledger.series["hospital_counterfactual_cost"] - ledger.series["hospital_expected_cost"]
     cashable = avoided * c.cashable_share
     share = w.surplus_commissioner
-    return {
+    out = {
         "commissioner_payments": paid.sum(axis=1) + _after_horizon_share(payments, commissioner),
         "commissioner_payments_npv": (paid * factors).sum(axis=1),
         "commissioner_top_up": w.top_up.sum(axis=1),
@@ -93,6 +93,9 @@ def commissioner_metrics(scenario: Scenario, payments: Payments, ledger: Outcome
         "commissioner_net_cost": paid.sum(axis=1) - cashable.sum(axis=1) - share.sum(axis=1),
         "commissioner_net_cost_npv": ((paid - cashable - share) * factors).sum(axis=1),
     }
+    if "hospital" not in ledger.modelled:  # no hospital use modelled: no savings metrics, not zeros
+        out = {k: v for k, v in out.items() if not k.startswith("hospital_")}
+    return out
 
 
 def _after_horizon_share(payments: Payments, payer_index: int) -> np.ndarray:

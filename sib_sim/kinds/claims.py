@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from ..fields import FieldError
 from .lines import Claim, DatedPrice, DatedShare, LineBase
 
 PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "annual": 12}
@@ -78,10 +79,19 @@ class Kind:
     observed: Observed = Observed()
     # Whether measurement-risk views (measure.views: true and null measurement) reach what it pays on.
     measurement_views: bool = False
+    # (line, scenario) -> None, raising fields.FieldError (path relative to the line) when the scenario
+    # does not model what the line pays on (Stars, hospital use, a named milestone).
+    check: Callable[[Any, Any], None] = lambda line, scenario: None
 
 
 def no_needs(line: Any) -> tuple[Any, ...]:
     return ()
+
+
+def require_section(scenario: Any, section: str, what: str, path: tuple[str | int, ...] = ("kind",)) -> None:
+    """Refuse a line that pays on `what` in a scenario without the section that models it."""
+    if getattr(scenario, section) is None:
+        raise FieldError(path, f"this line pays on {what}, but the scenario has no `{section}:` section")
 
 
 # --- claim periods and prices ----------------------------------------------------------------------

@@ -19,7 +19,7 @@ from pydantic import Field, model_validator
 
 from ..errors import UserError
 from ..fields import FieldError, Identifier, Money, Months, Positive, Probability, Section
-from .claims import Kind, Ledger, Observed, PendingClaim, Row
+from .claims import Kind, Ledger, Observed, PendingClaim, Row, require_section
 from .lines import LineBase
 from .thresholds import reduction_reaches
 
@@ -194,6 +194,13 @@ def add_observed(ledger: Ledger, line: CohortThreshold, rows: Sequence[Row], whe
         ledger.cohorts[measures[-1].key][0] = pooled
 
 
+def check(line: CohortThreshold, scenario) -> None:
+    require_section(scenario, "hospital", "hospital use")
+    measures = ["cost"] + [x.id for x in scenario.hospital.lines]
+    if line.measure not in measures:
+        raise FieldError(("measure",), f"unknown measure {line.measure!r}; known: {measures}")
+
+
 KIND = Kind("cohort_threshold", CohortThreshold, claims, series, needs, entries, add_observed,
             Observed(value="the participants' total over their follow-up", value_may_be_negative=False,
-                     cohort_rows=True))
+                     cohort_rows=True), check=check)

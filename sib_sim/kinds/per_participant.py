@@ -9,8 +9,8 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from ..fields import FieldError, Section
-from .claims import Earned, Kind, Ledger, PendingClaim, Row, periodic_claims
+from ..fields import FieldError, Identifier, Section
+from .claims import Earned, Kind, Ledger, PendingClaim, Row, periodic_claims, require_section
 from .lines import LineBase, Price
 
 
@@ -20,12 +20,14 @@ class ParticipantOutcome(Section):
     - star_change: the recorded Star total is up by at least `at_least` points since the first Star,
       at follow-up assessment `assessment` (1 = the first follow-up), or at any follow-up if omitted;
     - engaged: a first appointment; completed: the full programme;
-    - in_support: still in support `at_least` months after the first appointment.
+    - in_support: still in support `at_least` months after the first appointment;
+    - milestone: reached the milestone `milestone` of the scenario's `milestones:` section.
     """
 
-    measure: Literal["star_change", "engaged", "completed", "in_support"]
+    measure: Literal["star_change", "engaged", "completed", "in_support", "milestone"]
     at_least: float = 0.0
     assessment: int | None = Field(default=None, ge=1)
+    milestone: Identifier | None = None
 
     @model_validator(mode="after")
     def _fits_measure(self) -> "ParticipantOutcome":
@@ -33,10 +35,16 @@ class ParticipantOutcome(Section):
             raise FieldError(("assessment",), "assessment applies only to measure star_change")
         if self.measure == "in_support" and self.at_least <= 0:
             raise FieldError(("at_least",), "in_support needs at_least > 0 (months)")
+        if (self.milestone is None) == (self.measure == "milestone"):
+            raise FieldError(("milestone",), "measure milestone needs `milestone: <id>`, and only it takes one")
+        if self.measure == "milestone" and self.at_least != 0.0:
+            raise FieldError(("at_least",), "at_least does not apply to measure milestone")
         return self
 
     @property
     def key(self) -> str:
+        if self.milestone is not None:
+            return f"milestone:{self.milestone}"
         where = "any" if self.assessment is None else str(self.assessment)
         return f"{self.measure}>={self.at_least:g}@{where}"
 
@@ -80,4 +88,14 @@ def add_observed(ledger: Ledger, line: PerParticipant, rows: Sequence[Row], wher
         ledger.milestones[line.outcome.key][0, 0, row.month] += row.count
 
 
-KIND = Kind("per_participant", PerParticipant, claims, series, needs, entries, add_observed)
+def check(line: PerParticipant, scenario) -> None:
+    if line.outcome.measure == "star_change":
+        require_section(scenario, "wellbeing", "Well-being Stars", ("outcome", "measure"))
+    if line.outcome.milestone is not None:
+        known = [m.id for m in scenario.milestones]
+        if line.outcome.milestone not in known:
+            raise FieldError(("outcome", "milestone"), f"unknown milestone {line.outcome.milestone!r}; "
+                             f"known (the `milestones:` section): {known or 'none'}")
+
+
+KIND = Kind("per_participant", PerParticipant, claims, series, needs, entries, add_observed, check=check)

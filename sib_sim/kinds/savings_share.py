@@ -17,7 +17,8 @@ from typing import Literal
 
 import numpy as np
 
-from .claims import Earned, Kind, Ledger, Observed, PendingClaim, Row, add_to_series, no_needs, periodic_claims
+from .claims import (Earned, Kind, Ledger, Observed, PendingClaim, Row, add_to_series, no_needs, periodic_claims,
+                     require_section)
 from .lines import LineBase, Share
 
 
@@ -66,5 +67,10 @@ def add_observed(ledger: Ledger, line: SavingsShare, rows: Sequence[Row], where:
     add_to_series(ledger, entries(line), rows, lambda row: (row.count, row.value))
 
 
+def check(line: SavingsShare, scenario) -> None:
+    require_section(scenario, "hospital", "hospital use")
+
+
 KIND = Kind("savings_share", SavingsShare, claims, series, no_needs, entries, add_observed,
-            Observed(value="the measured saving (comparison minus participants' cost)"), measurement_views=True)
+            Observed(value="the measured saving (comparison minus participants' cost)"), measurement_views=True,
+            check=check)

@@ -10,7 +10,8 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from ..fields import FieldError, Probability
-from .claims import Earned, Kind, Ledger, Observed, PendingClaim, Row, add_to_series, no_needs, periodic_claims
+from .claims import (Earned, Kind, Ledger, Observed, PendingClaim, Row, add_to_series, no_needs, periodic_claims,
+                     require_section)
 from .lines import LineBase, Price
 from .thresholds import reaches, snap
 
@@ -69,5 +70,9 @@ def add_observed(ledger: Ledger, line: SlidingScale, rows: Sequence[Row], where:
     add_to_series(ledger, names, rows, lambda row: (row.count, row.count * row.value, row.count))
 
 
+def check(line: SlidingScale, scenario) -> None:
+    require_section(scenario, "wellbeing", "Well-being Stars")
+
+
 KIND = Kind("sliding_scale", SlidingScale, claims, series, no_needs, series, add_observed,
-            Observed(value="the mean Star change of the row's count"), measurement_views=True)
+            Observed(value="the mean Star change of the row's count"), measurement_views=True, check=check)

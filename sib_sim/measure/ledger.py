@@ -45,6 +45,10 @@ SCALARS = (
     "share_with_followup",  # participants with at least one recorded follow-up Star
 )
 
+# Series that ledger.by_area holds for each area (the flow and recorded Stars of its participants).
+AREA_SERIES = ("referrals", "engaged", "completed", "disengaged", "gave_up", "in_service", "waiting",
+               "star_followups", "star_change_sum")
+
 STAR_CHANGE_BINS = np.arange(-72, 73)  # possible changes in a total of 8 areas scored 1-10
 
 
@@ -53,8 +57,17 @@ class OutcomeLedger:
     """What was measured, stacked over replications.
 
     `milestones[key]` (n, occurrences, horizon): participants reaching a participant outcome for the
-    j-th time by month; `cohorts[key]` (n, 3): participants, their cost (or count) and the comparison
-    cohort's, over each participant's follow-up. Keys come from measure.definitions.
+    j-th time by month; `comparison_milestones[key]` (n, horizon): for model milestones
+    (`milestone:<id>`), members of the matched comparison group (one per participant, same start
+    month) reaching it at the baseline rate; `cohorts[key]` (n, 3): participants, their cost (or
+    count) and the comparison cohort's, over each participant's follow-up. Keys come from
+    measure.definitions.
+
+    With two or more areas (`cohort.areas`), `areas` names them and `by_area[area]` holds the flow
+    and Star series of AREA_SERIES restricted to that area's referrals and participants,
+    `area_milestones[area][key]` and `area_comparison_milestones[area][key]` the milestones likewise
+    (all empty with one area). Hospital use is modelled for the cohort as a whole, so it has no
+    by-area series.
     """
 
     series: dict[str, np.ndarray]
@@ -63,6 +76,14 @@ class OutcomeLedger:
     milestones: dict[str, np.ndarray] = field(default_factory=dict)
     cohorts: dict[str, np.ndarray] = field(default_factory=dict)
     parameters: dict[str, np.ndarray] = field(default_factory=dict)  # (n,) uncertain parameter values used
+    comparison_milestones: dict[str, np.ndarray] = field(default_factory=dict)
+    areas: tuple[str, ...] = ()
+    by_area: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    area_milestones: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    area_comparison_milestones: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    # Optional scenario sections that were modelled: without one, its series are zero and the metrics
+    # that need it are left out (not NaN).
+    modelled: tuple[str, ...] = ("wellbeing", "hospital")
 
     @property
     def n_replications(self) -> int:
@@ -75,11 +96,25 @@ class OutcomeLedger:
 
 def stack_ledgers(ledgers: Sequence[OutcomeLedger]) -> OutcomeLedger:
     """Join ledgers of different replications along the replication axis."""
+    first = ledgers[0]
+    if any(x.areas != first.areas for x in ledgers):
+        raise ValueError("ledgers with different areas cannot be stacked")
     return OutcomeLedger(
-        series={k: np.concatenate([x.series[k] for x in ledgers]) for k in ledgers[0].series},
-        scalars={k: np.concatenate([x.scalars[k] for x in ledgers]) for k in ledgers[0].scalars},
+        series=_join([x.series for x in ledgers]),
+        scalars=_join([x.scalars for x in ledgers]),
         star_change_histogram=np.concatenate([x.star_change_histogram for x in ledgers]),
-        milestones={k: np.concatenate([x.milestones[k] for x in ledgers]) for k in ledgers[0].milestones},
-        cohorts={k: np.concatenate([x.cohorts[k] for x in ledgers]) for k in ledgers[0].cohorts},
-        parameters={k: np.concatenate([x.parameters[k] for x in ledgers]) for k in ledgers[0].parameters},
+        milestones=_join([x.milestones for x in ledgers]),
+        cohorts=_join([x.cohorts for x in ledgers]),
+        parameters=_join([x.parameters for x in ledgers]),
+        comparison_milestones=_join([x.comparison_milestones for x in ledgers]),
+        areas=first.areas,
+        modelled=first.modelled,
+        by_area={a: _join([x.by_area[a] for x in ledgers]) for a in first.by_area},
+        area_milestones={a: _join([x.area_milestones[a] for x in ledgers]) for a in first.area_milestones},
+        area_comparison_milestones={a: _join([x.area_comparison_milestones[a] for x in ledgers])
+                                    for a in first.area_comparison_milestones},
     )
+
+
+def _join(parts: Sequence[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    return {k: np.concatenate([x[k] for x in parts]) for k in parts[0]}

@@ -15,7 +15,7 @@ import simpy
 from ..rng import Streams
 from ..scenario import Scenario
 from .caseload import CaseloadPool, arrivals_process, staffing_process
-from .referrals import draw_referral_times
+from .referrals import draw_cohort_referrals
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class Flow:
     completed: np.ndarray  # stayed the full programme length
     gave_up: np.ndarray  # left the waiting list
     gave_up_month: np.ndarray  # when they left it (ready + max wait)
+    area: np.ndarray | None = None  # each referral's area, where areas have their own referral profiles
 
 
 def capacity_steps(scenario: Scenario) -> list[tuple[float, int]]:
@@ -41,13 +42,13 @@ def capacity_steps(scenario: Scenario) -> list[tuple[float, int]]:
 def simulate_flow(scenario: Scenario, streams: Streams) -> Flow:
     horizon = scenario.run.horizon_months
     cohort, service = scenario.cohort, scenario.service
-    referral = draw_referral_times(cohort.referrals, horizon, streams.referrals)
+    referral, area = draw_cohort_referrals(cohort, horizon, streams.referrals)
     n = referral.size
     shares = np.array([g.share for g in cohort.groups])
     group = streams.engagement.choice(len(shares), size=n, p=shares / shares.sum())
     accepted = streams.engagement.random(n) < cohort.p_engage
-    if cohort.referrals.enrolment_cap is not None:
-        accepted &= np.cumsum(accepted) <= cohort.referrals.enrolment_cap
+    if cohort.enrolment_cap is not None:
+        accepted &= np.cumsum(accepted) <= cohort.enrolment_cap
     delay = streams.engagement.exponential(cohort.first_appointment_delay_months, n) \
         if cohort.first_appointment_delay_months > 0 else np.zeros(n)
     ready = np.where(accepted, referral + delay, np.nan)
@@ -62,7 +63,7 @@ def simulate_flow(scenario: Scenario, streams: Streams) -> Flow:
     end = np.where(started, start + service_months, np.nan)
     completed = started & (planned <= leave)
     gave_up_month = np.where(gave_up, ready + service.max_wait_months, np.nan)
-    return Flow(referral, group, accepted, ready, start, end, completed, gave_up, gave_up_month)
+    return Flow(referral, group, accepted, ready, start, end, completed, gave_up, gave_up_month, area)
 
 
 def _queue_in_simpy(scenario: Scenario, ready: np.ndarray, service_months: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..scenario import Referrals
+from ..scenario import Cohort, Referrals
 
 
 def monthly_referral_rate(referrals: Referrals, horizon_months: int) -> np.ndarray:
@@ -38,3 +38,17 @@ def draw_referral_times(referrals: Referrals, horizon_months: int, rng: np.rando
     hi = np.minimum(months + 1, referrals.end_month)
     times = lo + rng.random(months.size) * np.maximum(hi - lo, 0.0)
     return np.sort(times)
+
+
+def draw_cohort_referrals(cohort: Cohort, horizon_months: int,
+                          rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray | None]:
+    """Sorted referral times, and each referral's area where areas have their own referral profiles
+    (each area's process drawn in turn from `rng`; None otherwise, and the draws are as before)."""
+    profiles = cohort.referral_profiles
+    if len(profiles) == 1 and not cohort.has_area_profiles:
+        return draw_referral_times(profiles[0], horizon_months, rng), None
+    parts = [draw_referral_times(p, horizon_months, rng) for p in profiles]
+    times = np.concatenate(parts)
+    area = np.repeat(np.arange(len(parts)), [p.size for p in parts])
+    order = np.argsort(times, kind="stable")
+    return times[order], area[order]

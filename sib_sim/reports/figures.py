@@ -284,5 +284,8 @@ FIGURES: dict[str, Callable[[Results], Figure]] = {
 
 
 def make_figures(results: Results) -> dict[str, Figure]:
-    """The six report figures keyed by file stem (the caller saves them, e.g. `figures/<stem>.png`)."""
-    return {stem: build(results) for stem, build in FIGURES.items()}
+    """The report figures keyed by file stem (the caller saves them, e.g. `figures/<stem>.png`); the
+    Star and hospital figures only where the scenario models Stars and hospital use."""
+    absent = {"star_change"} if results.scenario.wellbeing is None else set()
+    absent |= {"hospital_cost"} if results.scenario.hospital is None else set()
+    return {stem: build(results) for stem, build in FIGURES.items() if stem not in absent}

@@ -410,8 +410,11 @@ def render_report(document: dict, replications: pd.DataFrame, cashflows: pd.Data
     m = Metrics(document.get("metrics") or {})
     f = Formats(str(manifest.get("currency") or scenario.get("currency") or "GBP"), month_dates(cashflows))
     sections = [payments_section(m, f, scenario, figures), timing_section(cashflows, f, figures),
-                investor_section(m, f, figures), cohort_section(m, f, figures), outcomes_section(m, f, figures),
-                sensitivity_section(sensitivity_tables or {}, sensitivity_figures or {}),
+                investor_section(m, f, figures), cohort_section(m, f, figures)]
+    # A scenario without Stars or hospital use (a rate card of milestones) has no such section.
+    if m.has("star_change_mean") or m.has("hospital_cost_reduction"):
+        sections.append(outcomes_section(m, f, figures))
+    sections += [sensitivity_section(sensitivity_tables or {}, sensitivity_figures or {}),
                 other_figures_section(figures), assumptions_section(sources, scenario)]
     name = str(manifest.get("scenario") or scenario.get("name") or "scenario")
     return template().render(

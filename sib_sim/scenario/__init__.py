@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from ..kinds import KINDS
 from .base import FieldError, Section
 from .cohort import Cohort, PatientGroup, ReferralPause, Referrals
 from .contract import (Claim, CohortThreshold, CohortWindow, Contract, DatedPrice, FixedFee, ParticipantOutcome,
                        Payer, PayerShare, PerParticipant, Pooled, SavingsShare, SlidingScale, Tier)
 from .finance import Commissioner, DeliveryCosts, Finance, Investor
 from .hospital import Comparison, Hospital, RegressionToMean, ServiceLine
+from .milestones import Milestone, check_milestones
 from .run import Run
 from .service import Service, StaffingStep
 from .uncertainty import UNCERTAIN_SECTIONS, Distribution
@@ -25,11 +27,13 @@ class Scenario(Section):
     run: Run = Run()
     cohort: Cohort
     service: Service
-    wellbeing: Wellbeing
-    hospital: Hospital
+    # Optional: a youth-employment or homelessness rate card has no Stars and no hospital use.
+    wellbeing: Wellbeing | None = None
+    hospital: Hospital | None = None
+    milestones: list[Milestone] = Field(default_factory=list)
     contract: Contract
     finance: Finance
-    # dotted path of a numeric value in cohort/service/wellbeing/hospital -> its distribution. Written
+    # dotted path of a numeric value in cohort/service/wellbeing/hospital/milestones -> its distribution. Written
     # here, or inline where the value is (`{dist: ...}`): the loader moves inline ones here.
     uncertainty: dict[str, Distribution] = Field(default_factory=dict)
 
@@ -46,13 +50,19 @@ class Scenario(Section):
             if draw.month >= self.run.horizon_months:
                 raise FieldError(("finance", "investor", "drawdown_schedule", i, "month"),
                                  f"month {draw.month:g} is after the horizon ({self.run.horizon_months} months)")
+        check_milestones(self.milestones)
         self._check_uncertain_paths()
-        lines = ["cost"] + [x.id for x in self.hospital.lines]
         for i, rule in enumerate(self.contract.outcomes):
-            if isinstance(rule, CohortThreshold) and rule.measure not in lines:
-                raise FieldError(("contract", "outcomes", i, "measure"),
-                                 f"unknown measure {rule.measure!r}; known: {lines}")
+            self._check_line_inputs(i, rule)
         return self
+
+    def _check_line_inputs(self, i: int, rule: object) -> None:
+        """A line must read something this scenario models: Stars, hospital use, a named milestone
+        (each rule kind says what, sib_sim.kinds)."""
+        try:
+            KINDS[rule.kind].check(rule, self)
+        except FieldError as error:
+            raise FieldError(("contract", "outcomes", i) + error.path, str(error)) from None
 
     def _check_uncertain_paths(self) -> None:
         data = self.model_dump(include=set(UNCERTAIN_SECTIONS))
@@ -82,7 +92,7 @@ def _child(node: object, part: str) -> object:
 
 
 __all__ = [
-    "STAR_AREAS", "Claim", "Cohort", "CohortThreshold", "CohortWindow", "ParticipantOutcome", "PerParticipant",
+    "STAR_AREAS", "Claim", "Milestone", "Cohort", "CohortThreshold", "CohortWindow", "ParticipantOutcome", "PerParticipant",
     "Pooled", "Tier", "Commissioner", "Comparison", "Contract", "DatedPrice", "DeliveryCosts",
     "Finance", "FixedFee", "Hospital", "Investor", "PatientGroup", "Payer", "PayerShare", "ReferralPause",
     "Referrals", "RegressionToMean", "Run", "SavingsShare", "Scenario", "Service", "ServiceLine",

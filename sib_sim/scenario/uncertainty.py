@@ -141,4 +141,4 @@ Distribution = Annotated[Union[Normal, LogNormal, Beta, Gamma, Triangular, Unifo
 
 # Uncertainty is about the world, not the deal: terms (contract, finance) are explored with
 # `sweep` and `compare`, and contract and finance run once over all replications.
-UNCERTAIN_SECTIONS = ("cohort", "service", "wellbeing", "hospital")
+UNCERTAIN_SECTIONS = ("cohort", "service", "wellbeing", "hospital", "milestones")
