@@ -14,7 +14,7 @@ The file is CSV with a header row (column order is free; an empty cell is a valu
 | `count`      | a number >= 0: what the line counts (below) |
 | `value`      | a number, for the lines that need one (below) |
 | `cohort`     | cohort_threshold lines: the cohort id |
-| `comparison` | cohort_threshold lines: the comparison cohort's total, scaled to one comparison per participant |
+| `comparison` | cohort_threshold lines: the comparison cohort's total, scaled to one comparison per participant; lines `net_of_comparison`: comparison group members reaching the outcome in the month |
 
 Each row gives exactly one of `period` and `date`, before the end of the run (`run.horizon_months`);
 cohort_threshold rows need neither (the terms say when a cohort is claimed). How each rule kind
@@ -260,10 +260,16 @@ def _month(record: dict[str, str], line: OutcomeLine, terms: Terms, fail) -> int
 
 def _cohort(record: dict[str, str], line: OutcomeLine, fail) -> tuple[str | None, float | None]:
     cohort = record.get("cohort", "")
-    if not KINDS[line.kind].observed.cohort_rows:
-        for column in ("cohort", "comparison"):
-            if record.get(column, ""):
-                raise fail(column, f"{column} applies only to cohort_threshold lines ({line.id!r} is {line.kind})")
+    form = KINDS[line.kind].observed
+    if not form.cohort_rows:
+        if record.get("cohort", ""):
+            raise fail("cohort", f"cohort applies only to cohort_threshold lines ({line.id!r} is {line.kind})")
+        if form.comparison(line):
+            return None, _number(record, "comparison", fail, required=True, negative=False,
+                                 why="comparison group members reaching the outcome in the month")
+        if record.get("comparison", ""):
+            raise fail("comparison", f"comparison applies only to cohort_threshold lines and lines net of "
+                                     f"comparison ({line.id!r} is {line.kind})")
         return None, None
     ids = [c.id for c in line.cohorts]
     if not cohort:
@@ -288,6 +294,8 @@ def _empty_ledger(contract: Contract, horizon: int) -> OutcomeLedger:
     return OutcomeLedger(series={name: np.zeros((1, horizon)) for name in SERIES}, scalars={},
                          star_change_histogram=np.zeros((1, len(STAR_CHANGE_BINS))),
                          milestones={m.key: np.zeros((1, 1, horizon)) for m in needs.milestones},
+                         comparison_milestones={m.key: np.zeros((1, horizon)) for m in needs.milestones
+                                                if m.measure == "milestone"},
                          cohorts={c.key: np.zeros((1, 3)) for c in needs.cohorts})
 
 

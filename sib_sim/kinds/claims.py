@@ -26,6 +26,7 @@ class Ledger(Protocol):
 
     series: dict[str, np.ndarray]
     milestones: dict[str, np.ndarray]
+    comparison_milestones: dict[str, np.ndarray]
     cohorts: dict[str, np.ndarray]
 
     @property
@@ -55,14 +56,20 @@ class PendingClaim:
     earned: np.ndarray
 
 
+def _never(line: Any) -> bool:
+    return False
+
+
 @dataclass(frozen=True)
 class Observed:
     """How rows of an observed CSV feed a kind: what `value` means (None: the kind takes none), whether
-    it may be negative, and whether rows name a cohort (with its comparison total)."""
+    it may be negative, whether rows name a cohort (with its comparison total), and whether a line's
+    rows give a `comparison` count without a cohort (lines paying net of a comparison group)."""
 
     value: str | None = None
     value_may_be_negative: bool = True
     cohort_rows: bool = False
+    comparison: Callable[[Any], bool] = _never
 
 
 @dataclass(frozen=True)

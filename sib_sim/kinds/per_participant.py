@@ -10,7 +10,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from ..fields import FieldError, Identifier, Section
-from .claims import Earned, Kind, Ledger, PendingClaim, Row, periodic_claims, require_section
+from .claims import Earned, Kind, Ledger, Observed, PendingClaim, Row, periodic_claims, require_section
 from .lines import LineBase, Price
 
 
@@ -50,12 +50,27 @@ class ParticipantOutcome(Section):
 
 
 class PerParticipant(LineBase):
-    """A rate-card line: price x participants achieving a binary outcome, at most N times each."""
+    """A rate-card line: price x participants achieving a binary outcome, at most N times each.
+
+    With `net_of_comparison`, it pays on the difference: price x (participants reaching a model
+    milestone - matched comparison members reaching it at the baseline rate), per claim period,
+    floored at zero (contracts that pay only for outcomes above what would have happened anyway).
+    """
 
     kind: Literal["per_participant"]
     outcome: ParticipantOutcome
     price: Price
     max_per_participant: int = Field(default=1, ge=1)
+    net_of_comparison: bool = False
+
+    @model_validator(mode="after")
+    def _net_needs_a_milestone(self) -> "PerParticipant":
+        if self.net_of_comparison and self.outcome.measure != "milestone":
+            raise FieldError(("net_of_comparison",), "net_of_comparison needs an outcome with measure milestone "
+                             "(only model milestones have a comparison group's baseline rate)")
+        if self.net_of_comparison and self.max_per_participant != 1:
+            raise FieldError(("max_per_participant",), "a line net of comparison pays each participant once")
+        return self
 
 
 def _earn(line: PerParticipant, ledger: Ledger, months: slice, price: np.ndarray,
@@ -63,7 +78,10 @@ def _earn(line: PerParticipant, ledger: Ledger, months: slice, price: np.ndarray
     """price x participants reaching the outcome, paying each participant at most N times (the
     ledger counts the j-th occurrences separately, so the first N rows are the ones paid)."""
     counts = ledger.milestones[line.outcome.key][:, : line.max_per_participant, months].sum(axis=1)
-    return counts.sum(axis=1), np.full(counts.shape[0], np.nan), (counts * price[months]).sum(axis=1)
+    if not line.net_of_comparison:
+        return counts.sum(axis=1), np.full(counts.shape[0], np.nan), (counts * price[months]).sum(axis=1)
+    net = counts - ledger.comparison_milestones[line.outcome.key][:, months]
+    return net.sum(axis=1), np.full(counts.shape[0], np.nan), np.maximum((net * price[months]).sum(axis=1), 0.0)
 
 
 def claims(line: PerParticipant, ledger: Ledger) -> list[PendingClaim]:
@@ -83,9 +101,16 @@ def entries(line: PerParticipant) -> tuple[str, ...]:
 
 
 def add_observed(ledger: Ledger, line: PerParticipant, rows: Sequence[Row], where: Callable[[Row], str]) -> None:
-    """count = participants achieving the outcome in the month (occurrences the contract pays)."""
+    """count = participants achieving the outcome in the month (occurrences the contract pays);
+    comparison (lines net of comparison) = comparison members reaching it in the month."""
     for row in rows:
         ledger.milestones[line.outcome.key][0, 0, row.month] += row.count
+        if line.net_of_comparison:
+            ledger.comparison_milestones[line.outcome.key][0, row.month] += row.comparison or 0.0
+
+
+def takes_comparison(line: PerParticipant) -> bool:
+    return line.net_of_comparison
 
 
 def check(line: PerParticipant, scenario) -> None:
@@ -98,4 +123,5 @@ def check(line: PerParticipant, scenario) -> None:
                              f"known (the `milestones:` section): {known or 'none'}")
 
 
-KIND = Kind("per_participant", PerParticipant, claims, series, needs, entries, add_observed, check=check)
+KIND = Kind("per_participant", PerParticipant, claims, series, needs, entries, add_observed,
+            Observed(comparison=takes_comparison), check=check)

@@ -56,3 +56,19 @@ def test_suspension_windows_must_be_ordered_and_apart():
         Contract.model_validate(_fee(suspended=[{"from_month": 5, "to_month": 5}]))
     with pytest.raises(ValidationError, match="must not overlap"):
         Contract.model_validate(_fee(suspended=[{"from_month": 0, "to_month": 6}, {"from_month": 3, "to_month": 9}]))
+
+
+def _milestone_line(**line):
+    return {"payers": [{"id": "council"}], "outcomes": [{
+        "id": "work", "kind": "per_participant", "price": 500, "payers": [{"payer": "council", "share": 1.0}],
+        **line}]}
+
+
+def test_net_of_comparison_needs_a_model_milestone_paid_once():
+    Contract.model_validate(_milestone_line(outcome={"measure": "milestone", "milestone": "work"},
+                                            net_of_comparison=True))
+    with pytest.raises(ValidationError, match="needs an outcome with measure milestone"):
+        Contract.model_validate(_milestone_line(outcome={"measure": "engaged"}, net_of_comparison=True))
+    with pytest.raises(ValidationError, match="pays each participant once"):
+        Contract.model_validate(_milestone_line(outcome={"measure": "milestone", "milestone": "work"},
+                                                net_of_comparison=True, max_per_participant=2))
