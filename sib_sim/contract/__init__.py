@@ -7,28 +7,52 @@ makes its line's claims; this stage orders every line's claims in time and appli
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from ..errors import UserError
 from ..kinds import KINDS, PendingClaim
 from ..kinds.claims import suspension_fees
 from ..measure import OutcomeLedger, definitions_for
-from ..scenario.contract import Contract, OutcomeLine
+from ..scenario.contract import AreaPayers, Contract, OutcomeLine
 from .caps import CapState
 from .records import CapCut, ClaimRecord, Payments
 
 
-def _pending_claims(contract: Contract, ledger: OutcomeLedger) -> list[tuple[int, PendingClaim]]:
-    """Every claim of every line, before caps, in the order claims are made."""
+Pending = tuple[int, PendingClaim, AreaPayers | None]  # (line index, claim, who pays it when by area)
+
+
+def _pending_claims(contract: Contract, ledger: OutcomeLedger) -> list[Pending]:
+    """Every claim of every line, before caps, in the order claims are made.
+
+    A `by_area` line makes its claims once per area, on that area's participants (the area's own
+    series and milestones), each to be paid by that area's payers."""
     pending = []
     for line_index, line in enumerate(contract.outcomes):
         _check_measured(line, ledger)
-        claims = KINDS[line.kind].claims(line, ledger) + suspension_fees(line, ledger.horizon_months,
-                                                                         ledger.n_replications)
-        # Within a line, claims keep the rule's order (a pooled claim comes after its cohorts).
-        pending += [(claim.claim_month, line_index, order, claim) for order, claim in enumerate(claims)]
-    pending.sort(key=lambda item: item[:3])
-    return [(line_index, claim) for _, line_index, _, claim in pending]
+        parts = [(_area_view(ledger, split.area), split) for split in contract.areas] if line.by_area \
+            else [(ledger, None)]
+        for part, (source, split) in enumerate(parts):
+            claims = KINDS[line.kind].claims(line, source) + suspension_fees(line, ledger.horizon_months,
+                                                                             ledger.n_replications)
+            # Within a line, claims keep the rule's order (a pooled claim comes after its cohorts),
+            # and areas the contract's order.
+            pending += [(claim.claim_month, line_index, part, order, claim, split)
+                        for order, claim in enumerate(claims)]
+    pending.sort(key=lambda item: item[:4])
+    return [(line_index, claim, split) for _, line_index, _, _, claim, split in pending]
+
+
+def _area_view(ledger: OutcomeLedger, area: str) -> OutcomeLedger:
+    """The ledger restricted to one area's participants (what the evaluator measured by area)."""
+    if area not in ledger.by_area:
+        raise UserError(f"contract area {area!r} has no participants measured by area (the ledger's areas: "
+                        f"{', '.join(ledger.areas) or 'none'})", field="contract.areas")
+    return replace(ledger, series={**ledger.series, **ledger.by_area[area]},
+                   milestones={**ledger.milestones, **ledger.area_milestones.get(area, {})},
+                   comparison_milestones={**ledger.comparison_milestones,
+                                          **ledger.area_comparison_milestones.get(area, {})})
 
 
 def _check_measured(line: OutcomeLine, ledger: OutcomeLedger) -> None:
@@ -50,9 +74,9 @@ def apply_contract(contract: Contract, ledger: OutcomeLedger) -> Payments:
     paid = np.zeros((n, len(line_ids), len(payer_ids), horizon))
     after_horizon = np.zeros(n)
     claims = []
-    for line_index, claim in _pending_claims(contract, ledger):
+    for line_index, claim, split in _pending_claims(contract, ledger):
         line = contract.outcomes[line_index]
-        by_payer = caps.apply(line, (claim.period_start, claim.period_end), claim.earned, payer_ids)
+        by_payer = caps.apply(line, (claim.period_start, claim.period_end), claim.earned, payer_ids, split)
         paid_month = claim.claim_month + line.claim.payment_lag_months
         month = int(np.floor(paid_month))
         if month < horizon:
@@ -60,7 +84,8 @@ def apply_contract(contract: Contract, ledger: OutcomeLedger) -> Payments:
         else:
             after_horizon += by_payer.sum(axis=1)
         claims.append(ClaimRecord(line.id, claim.period_start, claim.period_end, claim.claim_month, paid_month,
-                                  claim.count, claim.value, claim.earned, by_payer))
+                                  claim.count, claim.value, claim.earned, by_payer,
+                                  None if split is None else split.area))
     return Payments(tuple(line_ids), tuple(payer_ids), paid, tuple(claims), tuple(caps.cuts), after_horizon)
 
 

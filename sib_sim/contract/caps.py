@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..scenario.contract import Contract, LineBase
+from ..scenario.contract import AreaPayers, Contract, LineBase, PayerShare
 from .records import CapCut
 
 # Float dust below this (in money) is not reported as a cut.
@@ -63,18 +63,20 @@ class CapState:
             self.cuts.append(CapCut(line.id, period[0], period[1], level, payer, np.maximum(amount, 0.0)))
 
     def apply(self, line: LineBase, period: tuple[float, float], earned: np.ndarray,
-              payer_order: list[str]) -> np.ndarray:
-        """Pay one claim; returns (n, n_payers) amounts by payer in `payer_order`."""
-        shares = _shares(line)
+              payer_order: list[str], split: AreaPayers | None = None) -> np.ndarray:
+        """Pay one claim; returns (n, n_payers) amounts by payer in `payer_order`. `split`: the area
+        payers of a by-area line's claim, instead of the line's own."""
+        who = line if split is None else split
+        shares = _shares(who.payers, who.overflow_to)
         rooms = {payer: self.payers[payer] for payer in shares}
         line_room, contract_room = self.lines[line.id], self.contract
         room = np.maximum(np.minimum(line_room, contract_room), 0.0)
-        level = np.clip(claim_level(earned, room, shares, rooms, line.overflow_to), 0.0, earned)
+        level = np.clip(claim_level(earned, room, shares, rooms, who.overflow_to), 0.0, earned)
         line_bound = line_room <= contract_room
         self._cut(line, period, "line", None, np.where(line_bound, earned - level, 0.0))
         self._cut(line, period, "contract", None, np.where(line_bound, 0.0, earned - level))
 
-        by_payer, unpaid = split_claim(level, shares, rooms, line.overflow_to)
+        by_payer, unpaid = split_claim(level, shares, rooms, who.overflow_to)
         paid = np.zeros((earned.size, len(payer_order)))
         for payer, amount in by_payer.items():
             paid[:, payer_order.index(payer)] += amount
@@ -89,13 +91,13 @@ class CapState:
         return paid
 
 
-def _shares(line: LineBase) -> dict[str, float]:
-    """Each payer's share of the line (a payer named twice has the sum; the overflow payer is listed)."""
+def _shares(payers: list[PayerShare], overflow_to: str | None) -> dict[str, float]:
+    """Each payer's share (a payer named twice has the sum; the overflow payer is listed)."""
     shares: dict[str, float] = {}
-    for share in line.payers:
+    for share in payers:
         shares[share.payer] = shares.get(share.payer, 0.0) + share.share
-    if line.overflow_to is not None:
-        shares.setdefault(line.overflow_to, 0.0)
+    if overflow_to is not None:
+        shares.setdefault(overflow_to, 0.0)
     return shares
 
 

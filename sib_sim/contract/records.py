@@ -22,6 +22,7 @@ class ClaimRecord:
     outcome_value: np.ndarray  # the average or saving the rule read (NaN where the rule has none)
     earned: np.ndarray  # before any cap
     paid_by_payer: np.ndarray  # (n_replications, n_payers) after caps
+    area: str | None = None  # the area whose participants it pays for (lines paid by area)
 
 
 @dataclass(frozen=True)

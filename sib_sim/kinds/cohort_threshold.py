@@ -196,6 +196,9 @@ def add_observed(ledger: Ledger, line: CohortThreshold, rows: Sequence[Row], whe
 
 def check(line: CohortThreshold, scenario) -> None:
     require_section(scenario, "hospital", "hospital use")
+    if line.by_area:
+        raise FieldError(("by_area",), "hospital use is modelled for the cohort as a whole, so a line paying on "
+                         "it cannot be paid by area")
     measures = ["cost"] + [x.id for x in scenario.hospital.lines]
     if line.measure not in measures:
         raise FieldError(("measure",), f"unknown measure {line.measure!r}; known: {measures}")

@@ -68,6 +68,8 @@ class LineBase(Section):
     overflow_to: Identifier | None = None
     cap: Money | None = None
     suspended: list[Suspension] = Field(default_factory=list)
+    # Each area's participants paid by that area's payers (contract.areas) instead of `payers`.
+    by_area: bool = False
 
     @model_validator(mode="after")
     def _shares(self) -> "LineBase":

@@ -17,6 +17,7 @@ from typing import Literal
 
 import numpy as np
 
+from ..fields import FieldError
 from .claims import (Earned, Kind, Ledger, Observed, PendingClaim, Row, add_to_series, no_needs, periodic_claims,
                      require_section)
 from .lines import LineBase, Share
@@ -69,6 +70,9 @@ def add_observed(ledger: Ledger, line: SavingsShare, rows: Sequence[Row], where:
 
 def check(line: SavingsShare, scenario) -> None:
     require_section(scenario, "hospital", "hospital use")
+    if line.by_area:
+        raise FieldError(("by_area",), "hospital use is modelled for the cohort as a whole, so a line paying on "
+                         "it cannot be paid by area")
 
 
 KIND = Kind("savings_share", SavingsShare, claims, series, no_needs, entries, add_observed,

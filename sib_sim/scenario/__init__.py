@@ -51,10 +51,26 @@ class Scenario(Section):
                 raise FieldError(("finance", "investor", "drawdown_schedule", i, "month"),
                                  f"month {draw.month:g} is after the horizon ({self.run.horizon_months} months)")
         check_milestones(self.milestones)
+        self._check_contract_areas()
         self._check_uncertain_paths()
         for i, rule in enumerate(self.contract.outcomes):
             self._check_line_inputs(i, rule)
         return self
+
+    def _check_contract_areas(self) -> None:
+        """contract.areas names each of the cohort's areas once, and only those."""
+        if not self.contract.areas:
+            return
+        cohort_areas = [a.id for a in self.cohort.areas]
+        named = [a.area for a in self.contract.areas]
+        for i, area in enumerate(named):
+            if area not in cohort_areas:
+                raise FieldError(("contract", "areas", i, "area"),
+                                 f"unknown area {area!r}; the cohort's areas (cohort.areas): {cohort_areas or 'none'}")
+        missing = [a for a in cohort_areas if a not in named]
+        if missing:
+            raise FieldError(("contract", "areas"), f"no payers for area(s) {', '.join(missing)}: name each of "
+                             "cohort.areas once")
 
     def _check_line_inputs(self, i: int, rule: object) -> None:
         """A line must read something this scenario models: Stars, hospital use, a named milestone

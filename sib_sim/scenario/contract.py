@@ -15,10 +15,27 @@ class Payer(Section):
     cap: Money | None = None
 
 
+class AreaPayers(Section):
+    """Who pays for one area's participants on lines with `by_area: true` (contracts let jointly by
+    several councils or CCGs: each pays for its own participants, with its own cap and top-up share)."""
+
+    area: Identifier
+    payers: list[PayerShare] = Field(min_length=1)
+    overflow_to: Identifier | None = None
+
+    @model_validator(mode="after")
+    def _shares(self) -> "AreaPayers":
+        total = sum(p.share for p in self.payers)
+        if abs(total - 1.0) > 1e-6:
+            raise FieldError(("payers",), f"payer shares must sum to 1 (they sum to {total:g})")
+        return self
+
+
 class Contract(Section):
     cap: Money | None = None
     payers: list[Payer] = Field(min_length=1)
     outcomes: list[OutcomeLine] = Field(min_length=1)
+    areas: list[AreaPayers] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _references(self) -> "Contract":
@@ -36,9 +53,20 @@ class Contract(Section):
             if line.overflow_to is not None and line.overflow_to not in payer_ids:
                 raise FieldError(("outcomes", i, "overflow_to"),
                                  f"unknown payer {line.overflow_to!r}; known: {payer_ids}")
+            if line.by_area and not self.areas:
+                raise FieldError(("outcomes", i, "by_area"), "by_area needs contract.areas: who pays for each area")
+        for i, area in enumerate(self.areas):
+            for j, share in enumerate(area.payers):
+                if share.payer not in payer_ids:
+                    raise FieldError(("areas", i, "payers", j, "payer"),
+                                     f"unknown payer {share.payer!r}; known: {payer_ids}")
+            if area.overflow_to is not None and area.overflow_to not in payer_ids:
+                raise FieldError(("areas", i, "overflow_to"), f"unknown payer {area.overflow_to!r}; known: {payer_ids}")
+        if len({a.area for a in self.areas}) != len(self.areas):
+            raise FieldError(("areas",), "each area is named once")
         return self
 
 
-__all__ = ["Claim", "CohortThreshold", "CohortWindow", "Contract", "DatedPrice", "FixedFee", "LineBase",
+__all__ = ["AreaPayers", "Claim", "CohortThreshold", "CohortWindow", "Contract", "DatedPrice", "FixedFee", "LineBase",
            "OutcomeLine", "ParticipantOutcome", "Payer", "PayerShare", "PerParticipant", "Pooled", "Price",
            "SavingsShare", "SlidingScale", "Tier"]
