@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .summary_table import SYMBOLS
+from .summary_table import SYMBOLS, money
 
 DASH = "–"  # shown for anything missing, NaN or infinite: a report never prints "nan"
 MAX_SENSITIVITY_ROWS = 60  # a printable page; the full table stays in the CSV
@@ -70,7 +70,7 @@ def finite(value: object) -> float | None:
 
 @dataclass(frozen=True)
 class Formats:
-    """Formats for a commissioner: £8,089,494, 27.6%, +3.41 points, 2.00x, 6,714; "–" when undefined."""
+    """Formats for a commissioner: £8.09m, 27.6%, +3.41 points, 2.00x, 6,714; "–" when undefined."""
 
     currency: str = "GBP"
     dates: Mapping[int, dt.date] = field(default_factory=dict)  # month index -> calendar month
@@ -86,8 +86,8 @@ class Formats:
         return getattr(self, f"_{kind}")(v)
 
     def _money(self, v: float) -> str:
-        # Sign from the rounded value: -0.4 prints "£0", not "-£0".
-        return f"{'-' if round(v) < 0 else ''}{self.symbol}{abs(v):,.0f}"
+        # The console's rounding (£7.93m, £68.4k), so the page and the terminal show the same numbers.
+        return money(v, self.currency)
 
     def _share(self, v: float) -> str:
         return f"{100 * v:.1f}%"

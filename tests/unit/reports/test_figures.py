@@ -97,7 +97,7 @@ def test_payer_caps_marked_and_contract_cap_in_title(results: Results, figures: 
     caps = sorted(p.cap for p in results.scenario.contract.payers if p.cap is not None)
     marked = sorted(line.get_xdata()[0] for line in ax.lines if line.get_gid() == "payer_cap")
     assert marked == pytest.approx(caps)
-    assert f"{results.scenario.contract.cap:,.0f}" in fig.get_suptitle()
+    assert "contract cap £8.20m" in fig.get_suptitle()  # the compact money of every other output
 
 
 def test_investor_title_reports_p_loss_and_median(results: Results) -> None:
@@ -109,15 +109,32 @@ def test_investor_title_reports_p_loss_and_median(results: Results) -> None:
     assert "median 1.50x" in title
 
 
-def test_star_change_bars_and_mean(results: Results, figures: dict[str, Figure]) -> None:
+def test_star_change_bars_and_cohort_average(results: Results, figures: dict[str, Figure]) -> None:
     ax = figures["star_change"].axes[0]
     hist = results.star_change_histogram
-    assert sum(bar.get_height() for bar in ax.patches) == pytest.approx(hist.sum() / results.n_replications)
+    bars = ax.containers[0]
+    assert sum(bar.get_height() for bar in bars) == pytest.approx(hist.sum() / results.n_replications)
     held = STAR_CHANGE_BINS[hist > 0]
-    centres = [bar.get_x() + bar.get_width() / 2 for bar in ax.patches]
+    centres = [bar.get_x() + bar.get_width() / 2 for bar in bars]
     assert min(centres) == pytest.approx(held.min()) and max(centres) == pytest.approx(held.max())
-    mean = np.dot(STAR_CHANGE_BINS, hist) / hist.sum()
-    assert any(line.get_xdata()[0] == pytest.approx(mean) for line in ax.lines)
+    # The dashed line is what a sliding scale pays on: the cohort average, median over the runs.
+    average = next(line for line in ax.lines if line.get_gid() == "cohort_average")
+    assert average.get_xdata()[0] == pytest.approx(np.median(results.replications["star_change_mean"]))
+    assert f"{np.median(results.replications['star_change_mean']):+.2f}" in average.get_label()
+
+
+def test_star_change_draws_the_sliding_scale(results: Results, figures: dict[str, Figure]) -> None:
+    """Ways to Wellness outcome A: 0% below +0.5 points, 100% from +1.4, on a right-hand axis."""
+    fig = figures["star_change"]
+    right = next(ax for ax in fig.axes if ax.get_ylabel() == "Share of the price paid")
+    points = next(line for line in right.lines if line.get_gid() == "scale_points_wellbeing")
+    assert list(points.get_xdata()) == [0.5, 1.4] and list(points.get_ydata()) == [0.0, 1.0]
+    scale = next(line for line in right.lines if line.get_gid() == "scale_wellbeing")
+    assert scale.get_ydata()[0] == 0.0 and scale.get_ydata()[-1] == 1.0  # nothing below, all above
+    texts = {t.get_text() for t in right.texts}
+    assert {"+0.5: 0%", "+1.4: 100%"} <= texts
+    labels = fig.axes[0].get_legend().get_texts()
+    assert any("share of price paid at the cohort average" in t.get_text() for t in labels)
 
 
 def test_hospital_cost_skips_months_without_patients(results: Results) -> None:
