@@ -26,10 +26,8 @@ from .summary_table import SYMBOLS, probability_lines, summary_rows
 def print_summary(console: Console, metrics: dict, scenario, n: int, seed: int,
                   overrides: Sequence[str] = ()) -> None:
     """The headline table; a `--set` run's title says it is a variant and lists what was changed."""
-    title = f"{scenario.name}: {n} replications, seed {seed}"
-    if overrides:
-        title += f"\n{variant_line(overrides)}"
-    table = Table(title=escape(title), title_justify="left")
+    variant = " (variant)" if overrides else ""
+    table = Table(title=escape(f"{scenario.name}{variant}: {n} replications, seed {seed}"), title_justify="left")
     table.add_column("", no_wrap=True)
     for column in ("mean", "p5", "median", "p95"):
         table.add_column(column, justify="right", no_wrap=True)
@@ -39,6 +37,9 @@ def print_summary(console: Console, metrics: dict, scenario, n: int, seed: int,
             table.add_row(f"[bold]{sec}[/]")
             section = sec
         table.add_row(label, *values)
+    if overrides:  # before the table, at the terminal's width (a title wraps at the table's)
+        console.print(escape(variant_line(overrides) + "; the scenario file's values are changed by these"),
+                      highlight=False, soft_wrap=True)
     console.print(table)
     for line in probability_lines(metrics, scenario.currency):
         console.print(line, highlight=False)
