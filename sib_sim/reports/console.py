@@ -38,7 +38,7 @@ def print_summary(console: Console, metrics: dict, scenario, n: int, seed: int,
             section = sec
         table.add_row(label, *values)
     if overrides:  # before the table, at the terminal's width (a title wraps at the table's)
-        console.print(escape(variant_line(overrides) + "; the scenario file's values are changed by these"),
+        console.print(escape(variant_line(overrides) + " (the scenario file with these values changed)"),
                       highlight=False, soft_wrap=True)
     console.print(table)
     for line in probability_lines(metrics, scenario.currency):

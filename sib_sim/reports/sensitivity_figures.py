@@ -42,6 +42,8 @@ def _term_axis(axis, path: str, currency: str) -> None:
     axis.set_label_text(f"{parameter_label(path)}{unit_text(kind, currency)}\n{path}")
     if kind == "money":
         axis.set_major_formatter(MoneyFormatter(currency))
+    elif kind == "share":  # shares are written 0.3 in a scenario, read as 30%
+        axis.set_major_formatter(ticker.PercentFormatter(1.0, decimals=0))
 
 
 def _figure(rows: int) -> tuple[Figure, Axes]:
@@ -133,7 +135,7 @@ def _deal_zone_1d(result: SweepResult, currency: str) -> Figure:
     for (column, label), colour in zip(PANELS, (BLUE, ORANGE)):
         ax.plot(x, grid[column], marker="o", color=colour, label=label.format(hurdle=result.hurdle_multiple))
     ax.axhline(result.probability, color=RED, linestyle="--", linewidth=1,
-               label=f"Chosen probability {result.probability:g}")
+               label=f"Chosen probability {result.probability:.0%}")
     step = (x[1] - x[0]) / 2 if len(x) > 1 else 0.0
     for value in x[grid["deal"].to_numpy(dtype=bool)]:
         ax.axvspan(value - step, value + step, color=GREEN, alpha=0.15, linewidth=0)
@@ -177,6 +179,6 @@ def _deal_zone_2d(result: SweepResult, currency: str) -> Figure:
         _term_axis(ax.xaxis, a.path, currency)
     _term_axis(axes[0].yaxis, b.path, currency)
     fig.colorbar(mesh, ax=list(axes), label="Probability over replications")
-    fig.suptitle(f"Deal zone (outlined, hatched): both >= {result.probability:g} at {int(deal.sum())} of "
+    fig.suptitle(f"Deal zone (outlined, hatched): both >= {result.probability:.0%} at {int(deal.sum())} of "
                  f"{deal.size} points ({result.replications} replications each)")
     return fig
