@@ -271,7 +271,10 @@ def star_change(results: Results) -> Figure:
         _scale_axis(ax, scales)
     handles = [h for a in fig.axes for h in a.get_legend_handles_labels()[0]]
     if handles:
-        ax.legend(handles, [h.get_label() for h in handles], loc="upper right", fontsize="small", frameon=False)
+        # Framed: the legend sits over the tall middle bars and must stay readable there.
+        legend = ax.legend(handles, [h.get_label() for h in handles], loc="upper right", fontsize="small",
+                           framealpha=0.9)
+        legend.set_zorder(5)
     ax.set_xlabel("Recorded change in Well-being Star total (latest minus first, points)")
     ax.set_ylabel("Participants per run")
     _whole_ticks(ax.yaxis)
@@ -310,8 +313,9 @@ def _scale_axis(ax: Axes, scales: list[tuple[str, list[tuple[float, float]]]]) -
         right.plot([x for x, _ in points], [y for _, y in points], "o", color=(GREEN, ORANGE, GREY)[n % 3],
                    gid=f"scale_points_{line_id}")
         for x, y in points:
-            right.annotate(f"{x:+g}: {100 * y:.0f}%", (x, y), xytext=(4, -10 if y > 0.5 else 4),
-                           textcoords="offset points", fontsize="x-small")
+            right.annotate(f"{x:+g}: {100 * y:.0f}%", (x, y), xytext=(-6, 6), ha="right",
+                           textcoords="offset points", fontsize="x-small",
+                           bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.8, "linewidth": 0})
     right.set_ylim(-0.02, 1.6)  # the scale in the lower part, clear of the legend
     right.set_yticks([0.0, 0.5, 1.0], ["0%", "50%", "100%"])
     right.set_ylabel("Share of the price paid")

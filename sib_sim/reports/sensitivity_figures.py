@@ -66,8 +66,11 @@ def tornado(result: SensitivityResult, currency: str = "GBP") -> Figure:
                   f"{format_value(kind, base, currency)} ({result.metric})")
     _metric_axis(ax, "x", kind, currency)
     ax.legend(loc="lower right", fontsize="small", frameon=False)
-    ax.set_title(f"One-way sensitivity of {metric_label(result.metric).lower()} "
-                 f"({result.replications_per_point} replications per point)")
+    n = result.replications_per_point
+    # A figure title, centred on the figure: long parameter labels push the axes right, and an axes
+    # title would run off the edge.
+    fig.suptitle(f"One-way sensitivity of {metric_label(result.metric).lower()} "
+                 f"({n} replication{'' if n == 1 else 's'} per point)")
     return fig
 
 

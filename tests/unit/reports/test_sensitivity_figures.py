@@ -28,7 +28,9 @@ def _tornado() -> Figure:
 
 
 def test_tornado_in_pounds_with_parameters_in_words() -> None:
-    ax = _tornado().axes[0]
+    fig = _tornado()
+    ax = fig.axes[0]
+    assert fig.get_suptitle() == "One-way sensitivity of outcome payments (2 replications per point)"
     assert [t.get_text() for t in ax.get_yticklabels()] == ["A&E reduction during support", "Referrals per month"]
     ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
     assert ticks and all(t.startswith("£") and t.endswith("m") for t in ticks), ticks
