@@ -57,6 +57,35 @@ class Section:
     figures: list[Figure] = field(default_factory=list)
 
 
+# --- figure captions ------------------------------------------------------------------------------
+
+# stem -> (title, caption): the six figures make_figures draws, in the words a commissioner needs.
+FIGURE_TEXT = {
+    "payments": ("Outcome payments by payer and outcome line",
+                 "Bars: mean over runs; whiskers: 5th to 95th percentile. Red ticks mark each payer's cap."),
+    "cashflow_fan": ("Cumulative cash flows over the programme",
+                     "Top: the investor's net position (below zero while its capital is at work); the dotted red "
+                     "line is its commitment, the most it can put in. Bottom: outcome payments received, with "
+                     "the contract cap. Median line, with bands for the middle 50% and 90% of runs."),
+    "investor_multiple": ("Investor money multiple across runs",
+                          "Distributions to the investor divided by the capital drawn; below 1.0x is a loss. The "
+                          "orange line is the return cap: runs that reach it are held there, and the shaded "
+                          "region beyond it is never paid to the investor."),
+    "cohort_flow": ("Referrals, waiting list and link-worker caseload",
+                    "Mean over runs, month by month."),
+    "star_change": ("Change in Well-being Star totals",
+                    "Bars: participants by their own recorded change from first to latest Star (mean per run). "
+                    "A sliding scale pays on the cohort average, not on individuals: the dashed red line is the "
+                    "cohort average (median over runs, shaded 5th to 95th percentile), and the green line, on "
+                    "the right-hand axis, is the share of the price paid at each cohort average, with the "
+                    "scale's points marked."),
+    "hospital_cost": ("Hospital cost per patient-month: participants against the comparison cohort",
+                      "Mean over runs, with the 5th to 95th percentile shaded. In the first months (greyed) only "
+                      "a few participants are under follow-up, so the cost per patient-month swings widely "
+                      "between runs: the wide band there is small numbers, not an effect."),
+}
+
+
 # --- number formatting ----------------------------------------------------------------------------
 
 def finite(value: object) -> float | None:
