@@ -9,6 +9,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 import tempfile
 import traceback
 from pathlib import Path
@@ -126,11 +127,12 @@ def run(
             results = run_scenario(s, replications=n, seed=seed, workers=workers, scheduler=scheduler,
                                    progress=lambda k: bar.advance(task, k))
         target = write_results_folder(results, out_dir or Path("results") / s.name, str(scenario),
-                                      loaded.sha256, overrides, figures=make_figures, sources=loaded.sources)
+                                      loaded.sha256, overrides, figures=partial(make_figures, overrides=overrides),
+                                      sources=loaded.sources)
     if as_json:
         typer.echo((target / "summary.json").read_text(encoding="utf-8"), nl=False)
     elif not quiet:
-        print_summary(out, results.summary(), s, n, results.seed)
+        print_summary(out, results.summary(), s, n, results.seed, overrides)
         out.print(f"Results written to {target}/", highlight=False)
 
 
@@ -266,10 +268,11 @@ def sensitivity(
             task = bar.add_task(f"{method}: {s.name}", total=total)
             result = analyse(s, method, metric, samples, replications, seed, workers, scheduler,
                              progress=lambda k: bar.advance(task, k), second_order=second_order)
-        target = write_sensitivity_folder(result, out_dir or Path("results") / s.name, sensitivity_figure,
+        target = write_sensitivity_folder(result, out_dir or Path("results") / s.name,
+                                          partial(sensitivity_figure, currency=s.currency),
                                           str(scenario), loaded.sha256, overrides)
     if not quiet:
-        print_sensitivity(out, result)
+        print_sensitivity(out, result, s.currency)
         out.print(f"Sensitivity written to {target}/", highlight=False)
 
 
@@ -309,10 +312,11 @@ def sweep(
             task = bar.add_task(f"Sweeping {s.name}", total=n * count_simulations(s, axes))
             result = sweep_terms(s, axes, hurdle, probability, n, seed, workers, scheduler,
                                  progress=lambda k: bar.advance(task, k))
-        target = write_sweep_folder(result, out_dir or Path("results") / s.name, deal_zone, str(scenario),
+        target = write_sweep_folder(result, out_dir or Path("results") / s.name,
+                                    partial(deal_zone, currency=s.currency), str(scenario),
                                     loaded.sha256, overrides)
     if not quiet:
-        print_sweep(out, result)
+        print_sweep(out, result, s.currency)
         out.print(f"Sweep written to {target}/", highlight=False)
 
 

@@ -130,6 +130,8 @@ def _brief(value: object) -> object:
     if isinstance(value, dict):
         if "kind" in value:
             return f"({value['kind']} line)"
+        if "id" in value:  # a payer, hospital line or cohort: its id and name, not its JSON
+            return f"({value['id']}" + (f": {value['name']})" if value.get("name") else ")")
         text = json.dumps(value, separators=(",", ":"))
         return text if len(text) <= 60 else text[:57] + "..."
     return value

@@ -5,8 +5,11 @@ Printing lives here and in cli.py only; these functions take the console to prin
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..contract import Payments
@@ -14,14 +17,17 @@ from ..experiment import Comparison, term_differences
 from ..experiment.sensitivity import SensitivityResult
 from ..experiment.sweep import SweepResult
 from ..scenario.terms import Terms
-from .compare_table import comparison_rows
+from .compare_table import CAPTION, COLUMNS, comparison_rows, term_lines
+from .labels import format_value, metric_kind, metric_label, parameter_label, path_kind, unit_text, variant_line
 from .pricing import claims_table, cuts_table, pricing_summary
-from .sensitivity_figures import short_label
 from .summary_table import SYMBOLS, probability_lines, summary_rows
 
 
-def print_summary(console: Console, metrics: dict, scenario, n: int, seed: int) -> None:
-    table = Table(title=f"{scenario.name}: {n} replications, seed {seed}", title_justify="left")
+def print_summary(console: Console, metrics: dict, scenario, n: int, seed: int,
+                  overrides: Sequence[str] = ()) -> None:
+    """The headline table; a `--set` run's title says it is a variant and lists what was changed."""
+    variant = " (variant)" if overrides else ""
+    table = Table(title=escape(f"{scenario.name}{variant}: {n} replications, seed {seed}"), title_justify="left")
     table.add_column("", no_wrap=True)
     for column in ("mean", "p5", "median", "p95"):
         table.add_column(column, justify="right", no_wrap=True)
@@ -31,6 +37,9 @@ def print_summary(console: Console, metrics: dict, scenario, n: int, seed: int) 
             table.add_row(f"[bold]{sec}[/]")
             section = sec
         table.add_row(label, *values)
+    if overrides:  # before the table, at the terminal's width (a title wraps at the table's)
+        console.print(escape(variant_line(overrides) + " (the scenario file with these values changed)"),
+                      highlight=False, soft_wrap=True)
     console.print(table)
     for line in probability_lines(metrics, scenario.currency):
         console.print(line, highlight=False)
@@ -102,21 +111,25 @@ def _claims_table(payments: Payments, title: str, currency: str) -> Table:
 
 def print_comparison(console: Console, comparison: Comparison, n: int) -> None:
     names = comparison.names
+    currency = comparison.variants[0].scenario.currency
     for name, variant in zip(names[1:], comparison.variants[1:]):
-        table = Table(title=f"{name} (variant) against {names[0]} (base): medians, and the paired difference "
-                            f"variant - base over {n} replications", title_justify="left", box=box.SIMPLE_HEAD,
-                      pad_edge=False)
-        table.add_column("", no_wrap=True)
-        for column in ("base", "variant", "difference", "5% / 95%", "P(>0)"):
-            table.add_column(column, justify="right", no_wrap=True)
-        for row_name, label, values in comparison_rows(comparison):
-            if row_name == name:
-                table.add_row(label, *values)
+        table = Table(title=f"{name} (variant) against {names[0]} (base) over {n} paired replications",
+                      title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        rows = [(label, values) for row_name, label, values in comparison_rows(comparison) if row_name == name]
+        # Each column at least as wide as its widest number, so on a narrow terminal the headers wrap
+        # onto more lines and the numbers stay whole.
+        table.add_column("", overflow="fold")  # labels fold on a narrow terminal, numbers stay whole
+        for i, column in enumerate(COLUMNS):
+            widest = max([len(values[i]) for _, values in rows] + [len(w) for w in column.split()])
+            table.add_column(column, justify="right", overflow="fold", width=widest)
+        for label, values in rows:
+            table.add_row(label, *values)
         console.print(table)
+        console.print(CAPTION, highlight=False)
         terms = term_differences(comparison.variants[0].scenario, variant.scenario)
-        console.print(f"Terms that differ ({len(terms)}):", highlight=False)
-        for path, base, other in terms[:40]:
-            console.print(f"  {path}: {base!r} -> {other!r}", highlight=False, soft_wrap=True)
+        console.print(f"Terms that differ ({len(terms)}), base -> variant:", highlight=False)
+        for line in term_lines(terms[:40], currency):
+            console.print(f"  {escape(line)}", highlight=False, soft_wrap=True)
         if len(terms) > 40:
             console.print(f"  ... and {len(terms) - 40} more (see compare.json)", highlight=False)
 
@@ -141,46 +154,71 @@ SENSITIVITY_COLUMNS = {
 }
 
 
-def print_sensitivity(console: Console, result: SensitivityResult) -> None:
+def print_sensitivity(console: Console, result: SensitivityResult, currency: str = "GBP") -> None:
     title = {"oneway": "One-way sensitivity (tornado)", "morris": "Morris screening", "sobol": "Sobol indices"}
-    table = _left_table(f"{title[result.method]} of {result.metric}: {result.scenario}, {result.n_points} design "
-                        f"points x {result.replications_per_point} replications", "parameter")
+    kind = metric_kind(result.metric)
+    unit = {"money": f" in {SYMBOLS.get(currency, currency)}", "share": " in %"}.get(kind, "")
+    table = _left_table(f"{title[result.method]} of {metric_label(result.metric).lower()}{unit} "
+                        f"({result.metric}): {result.scenario}, {result.n_points} "
+                        f"design points x {result.replications_per_point} replications", "parameter")
     columns = SENSITIVITY_COLUMNS[result.method]
     for label, _ in columns:
         table.add_column(label, justify="right", no_wrap=True)
     for row in result.table.itertuples(index=False):
         values = row._asdict()
-        table.add_row(short_label(values["parameter"]), *(_num(float(values[key])) for _, key in columns))
+        path = values["parameter"]
+        cells = [_sensitivity_cell(key, float(values[key]), path, kind, currency) for _, key in columns]
+        table.add_row(escape(parameter_label(path)), *cells)
     console.print(table)
     for note in result.notes:
-        console.print(f"  {note}", highlight=False, soft_wrap=True)
+        console.print(f"  {escape(note)}", highlight=False, soft_wrap=True)
+
+
+def _sensitivity_cell(key: str, value: float, path: str, kind: str, currency: str) -> str:
+    """Parameter values in the parameter's unit, the metric and its swings in the metric's; indices plain."""
+    if key in ("low", "high"):
+        return format_value(path_kind(path), value, currency)
+    if key in ("metric_low", "metric_high", "swing", "swing_se", "mu_star", "mu_star_conf", "sigma", "mu"):
+        return format_value(kind, value, currency)
+    return _num(value)
 
 
 def _cell(row) -> str:
     mark = " [bold green]✓[/]" if row["deal"] else "  "
-    return f"{row['p_investor_hurdle']:.2f}/{row['p_commissioner_covered']:.2f}{mark}"
+    return f"{row['p_investor_hurdle']:.0%}/{row['p_commissioner_covered']:.0%}{mark}"
 
 
-def print_sweep(console: Console, result: SweepResult) -> None:
+def _axis_title(path: str, currency: str) -> str:
+    return f"{parameter_label(path)}{unit_text(path_kind(path), currency)}"
+
+
+def print_sweep(console: Console, result: SweepResult, currency: str = "GBP") -> None:
+    """The grid with one format: probabilities as %, money as £7.79m, multiples as 1.84x."""
     grid, axes = result.grid, result.axes
-    title = (f"{result.scenario}: P(investor multiple >= {result.hurdle_multiple:g}) / P(commissioner net cost "
-             f"<= 0) over {result.replications} replications; deal zone: both >= {result.probability:g}")
+    title = (f"{result.scenario}: P(investor multiple >= {result.hurdle_multiple:g}x) / P(commissioner net cost "
+             f"<= 0) over {result.replications} replications; deal zone: both >= {result.probability:.0%}")
+    value = (lambda path, v: format_value(path_kind(path), float(v), currency))
     if len(axes) == 1:
-        table = _left_table(title, axes[0].path)
-        for column in ("P(investor)", "P(commissioner)", "deal", "payments p50", "multiple p50"):
+        path = axes[0].path
+        table = _left_table(title, _axis_title(path, currency))
+        table.caption = f"{path}; medians over the replications at each point"
+        for column in ("P(investor)", "P(commissioner)", "deal", "median payments", "median multiple"):
             table.add_column(column, justify="right", no_wrap=True)
         for _, row in grid.iterrows():
-            table.add_row(f"{row[axes[0].path]:g}", f"{row['p_investor_hurdle']:.2f}",
-                          f"{row['p_commissioner_covered']:.2f}", "yes" if row["deal"] else "",
-                          _num(row["payments_total_p50"]), _num(row["investor_multiple_p50"]))
+            table.add_row(value(path, row[path]), f"{row['p_investor_hurdle']:.0%}",
+                          f"{row['p_commissioner_covered']:.0%}", "yes" if row["deal"] else "",
+                          format_value("money", row["payments_total_p50"], currency),
+                          format_value("multiple", row["investor_multiple_p50"], currency))
     else:  # a matrix: rows the first term, columns the second
-        table = _left_table(title, f"{axes[0].path.split('.')[-1]} \\ {axes[1].path.split('.')[-1]}")
-        table.caption = f"rows {axes[0].path}, columns {axes[1].path}; cells P(investor)/P(commissioner), ✓ deal zone"
-        for value in axes[1].values:
-            table.add_column(f"{value:g}", justify="right", no_wrap=True)
-        for i, value in enumerate(axes[0].values):
-            rows = grid.iloc[i * axes[1].n:(i + 1) * axes[1].n]
-            table.add_row(f"{value:g}", *(_cell(row) for _, row in rows.iterrows()))
+        a, b = axes
+        table = _left_table(title, f"{parameter_label(a.path)} \\ {parameter_label(b.path)}")
+        table.caption = (f"rows {a.path}, columns {b.path}; cells P(investor)/P(commissioner), "
+                         "✓ deal zone")
+        for v in b.values:
+            table.add_column(value(b.path, v), justify="right", no_wrap=True)
+        for i, v in enumerate(a.values):
+            rows = grid.iloc[i * b.n:(i + 1) * b.n]
+            table.add_row(value(a.path, v), *(_cell(row) for _, row in rows.iterrows()))
     console.print(table)
     for note in result.notes:
-        console.print(f"  {note}", highlight=False, soft_wrap=True)
+        console.print(f"  {escape(note)}", highlight=False, soft_wrap=True)

@@ -21,6 +21,8 @@ from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 
 from ..measure.ledger import STAR_CHANGE_BINS
+from .labels import variant_line
+from .summary_table import SYMBOLS, money
 
 if TYPE_CHECKING:  # only for annotations: keeps reports importable from experiment without a cycle
     from ..experiment.results import Results
@@ -45,6 +47,30 @@ def _whole_ticks(axis: Axis) -> None:
     """
     axis.set_major_formatter(ticker.FuncFormatter(
         lambda x, _pos: f"{int(round(x)):,}" if abs(x - round(x)) < 1e-6 else ""))
+
+
+class MoneyFormatter(ticker.Formatter):
+    """Money ticks as £k or £m, one unit for the whole axis (chosen from its largest tick): "£0", "£2m",
+    "£1.5m", "-£500k". Reads at a glance where 8,200,000 needs counting."""
+
+    def __init__(self, currency: str) -> None:
+        self.symbol = SYMBOLS.get(currency, f"{currency} ")
+        self.ticks: list[float] = []
+
+    def set_locs(self, locs: Sequence[float]) -> None:
+        self.ticks = [float(v) for v in locs]
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        scale = max((abs(v) for v in self.ticks), default=abs(x))
+        unit, suffix = (1e6, "m") if scale >= 1e6 else (1e3, "k") if scale >= 1e3 else (1.0, "")
+        text = f"{abs(x) / unit:,.2f}".rstrip("0").rstrip(".")
+        if text == "0":
+            return f"{self.symbol}0"
+        return f"{'-' if x < 0 else ''}{self.symbol}{text}{suffix}"
+
+
+def _money_ticks(axis: Axis, currency: str) -> None:
+    axis.set_major_formatter(MoneyFormatter(currency))
 
 
 def _dates(ax: Axes) -> None:
@@ -95,18 +121,22 @@ def cashflow_fan(results: Results) -> Figure:
     # Cumulative per replication first, then percentiles: a band of cumulative paths, not of months.
     _fan(top, dates, np.cumsum(_stream(results, "investor.net"), axis=1), BLUE)
     top.axhline(0.0, color=GREY, linewidth=0.8)
-    top.set_ylabel(f"Investor net\nposition ({currency})")
-    top.legend(loc="upper left", fontsize="small", ncols=3, frameon=False)
+    commitment = results.scenario.finance.investor.commitment
+    if commitment > 0:  # the floor of the investor's position: it never puts in more than it committed
+        top.axhline(-commitment, color=RED, linestyle=":", linewidth=1.2, gid="commitment",
+                    label=f"Commitment {money(commitment, currency)}")
+    top.set_ylabel("Investor net\nposition")
+    top.legend(loc="upper left", fontsize="small", ncols=4, frameon=False)
     _fan(bottom, dates, np.cumsum(_stream_sum(results, "outcome."), axis=1), GREEN)
     bottom.axhline(0.0, color=GREY, linewidth=0.8)
     cap = results.scenario.contract.cap
     if cap is not None:  # shows how close the programme runs to the most the commissioners can pay
-        bottom.axhline(cap, color=RED, linestyle=":", linewidth=1.2)
-        bottom.annotate(f"Contract cap {cap:,.0f}", (0.01, cap), xycoords=("axes fraction", "data"),
+        bottom.axhline(cap, color=RED, linestyle=":", linewidth=1.2, gid="contract_cap")
+        bottom.annotate(f"Contract cap {money(cap, currency)}", (0.01, cap), xycoords=("axes fraction", "data"),
                         xytext=(0, -3), textcoords="offset points", va="top", fontsize="small", color=RED)
-    bottom.set_ylabel(f"Outcome payments\nreceived ({currency})")
+    bottom.set_ylabel("Outcome payments\nreceived")
     for ax in (top, bottom):
-        _whole_ticks(ax.yaxis)
+        _money_ticks(ax.yaxis, currency)
         ax.grid(axis="y", alpha=0.3)
     _dates(bottom)
     fig.suptitle(f"Cumulative cash flows over the programme ({_runs(results)})")
@@ -128,7 +158,14 @@ def investor_multiple(results: Results) -> Figure:
         _note(ax, "No finite multiples: no investor capital was drawn")
     ax.axvline(1.0, color=RED, linestyle="--", label="Capital back (1.0x)")
     if np.isfinite(cap):
-        ax.axvline(cap, color=GREY, linestyle=":", label=f"Return cap ({cap:.1f}x)")
+        # Drawn over the bars (runs bunch at the cap and would hide a line behind them), with the
+        # region the cap forbids shaded and the number of runs held at it in the label.
+        at_cap = int(np.sum(np.abs(finite - cap) < 1e-6))
+        right = max(ax.get_xlim()[1], cap + 0.1)
+        ax.axvspan(cap, right, color=GREY, alpha=0.15, linewidth=0, zorder=0, label="Above the cap: not paid")
+        ax.axvline(cap, color=ORANGE, linewidth=2.5, zorder=3, gid="return_cap",
+                   label=f"Return cap {cap:.2f}x ({at_cap} of {_runs(results)} held at it)")
+        ax.set_xlim(right=right)
     loss = table["investor_loss"].to_numpy(dtype=float)
     loss = loss[np.isfinite(loss)]
     p_loss = f"{100 * loss.mean():.1f}%" if loss.size else "n/a"
@@ -209,9 +246,9 @@ def payments(results: Results) -> Figure:
     bottom.set_ylabel("By outcome line")
     for ax in (top, bottom):
         ax.grid(axis="x", alpha=0.3)
-    _whole_ticks(bottom.xaxis)
-    bottom.set_xlabel(f"Total outcome payments over the programme ({currency})")
-    cap = f"contract cap {contract.cap:,.0f} {currency}" if contract.cap is not None else "no contract cap"
+    _money_ticks(bottom.xaxis, currency)
+    bottom.set_xlabel("Total outcome payments over the programme")
+    cap = f"contract cap {money(contract.cap, currency)}" if contract.cap is not None else "no contract cap"
     fig.suptitle(f"Outcome payments: mean and 5-95% range over {_runs(results)} ({cap})")
     return fig
 
@@ -222,14 +259,22 @@ def star_change(results: Results) -> Figure:
     per_run = np.asarray(results.star_change_histogram, dtype=float) / max(results.n_replications, 1)
     held = np.flatnonzero(per_run)
     lo, hi = (held[0], held[-1]) if held.size else (72 - 5, 72 + 5)  # indices; bin 72 is change 0
-    ax.bar(STAR_CHANGE_BINS[lo:hi + 1], per_run[lo:hi + 1], width=0.85, color=BLUE)
+    ax.bar(STAR_CHANGE_BINS[lo:hi + 1], per_run[lo:hi + 1], width=0.85, color=BLUE, alpha=0.8,
+           label="Participants by their own change")
     ax.axvline(0.0, color=GREY, linewidth=0.8)
     if held.size:
-        mean = float(np.dot(STAR_CHANGE_BINS, per_run) / per_run.sum())
-        ax.axvline(mean, color=RED, linestyle="--", label=f"Mean change {mean:+.2f} points")
-        ax.legend(loc="upper right", fontsize="small", frameon=False)
+        _cohort_average(ax, results)
     else:
         _note(ax, "No follow-up Stars recorded")
+    scales = _sliding_scales(results)
+    if scales:
+        _scale_axis(ax, scales)
+    handles = [h for a in fig.axes for h in a.get_legend_handles_labels()[0]]
+    if handles:
+        # Framed: the legend sits over the tall middle bars and must stay readable there.
+        legend = ax.legend(handles, [h.get_label() for h in handles], loc="upper right", fontsize="small",
+                           framealpha=0.9)
+        legend.set_zorder(5)
     ax.set_xlabel("Recorded change in Well-being Star total (latest minus first, points)")
     ax.set_ylabel("Participants per run")
     _whole_ticks(ax.yaxis)
@@ -237,11 +282,66 @@ def star_change(results: Results) -> Figure:
     return fig
 
 
+def _cohort_average(ax: Axes, results: Results) -> None:
+    """The cohort mean change, which is what a sliding scale pays on: median over runs and 5-95% band."""
+    means = results.replications.get("star_change_mean")
+    values = np.asarray(means, dtype=float) if means is not None else np.array([])
+    values = values[np.isfinite(values)]
+    if not values.size:
+        return
+    p5, p50, p95 = np.percentile(values, [5, 50, 95])
+    ax.axvspan(p5, p95, color=RED, alpha=0.12, linewidth=0, gid="cohort_average_band")
+    ax.axvline(p50, color=RED, linestyle="--", gid="cohort_average",
+               label=f"Cohort average {p50:+.2f} (90% of runs {p5:+.2f} to {p95:+.2f})")
+
+
+def _sliding_scales(results: Results) -> list[tuple[str, list[tuple[float, float]]]]:
+    return [(line.id, [(float(x), float(y)) for x, y in line.points])
+            for line in results.scenario.contract.outcomes
+            if getattr(line, "kind", "") == "sliding_scale" and getattr(line, "average", "") == "star_change"]
+
+
+def _scale_axis(ax: Axes, scales: list[tuple[str, list[tuple[float, float]]]]) -> None:
+    """Each sliding scale on a right-hand axis: the share of the price paid at each cohort average."""
+    right = ax.twinx()
+    left, end = ax.get_xlim()
+    for n, (line_id, points) in enumerate(scales):
+        xs = [min(left, points[0][0])] + [x for x, _ in points] + [max(end, points[-1][0])]
+        ys = [0.0] + [y for _, y in points] + [points[-1][1]]  # nothing below the first point
+        right.plot(xs, ys, color=(GREEN, ORANGE, GREY)[n % 3], linewidth=1.8, gid=f"scale_{line_id}",
+                   label=f"{_label(line_id)}: share of price paid at the cohort average")
+        right.plot([x for x, _ in points], [y for _, y in points], "o", color=(GREEN, ORANGE, GREY)[n % 3],
+                   gid=f"scale_points_{line_id}")
+        for x, y in points:
+            right.annotate(f"{x:+g}: {100 * y:.0f}%", (x, y), xytext=(-6, 6), ha="right",
+                           textcoords="offset points", fontsize="x-small",
+                           bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.8, "linewidth": 0})
+    right.set_ylim(-0.02, 1.6)  # the scale in the lower part, clear of the legend
+    right.set_yticks([0.0, 0.5, 1.0], ["0%", "50%", "100%"])
+    right.set_ylabel("Share of the price paid")
+    ax.set_xlim(left, end)
+
+
 def _per_patient_month(results: Results, stream: str, shown: np.ndarray) -> np.ndarray:
     """Cost per patient-month in the `shown` months; NaN where a run had no patient-months then."""
     months = _stream(results, "hospital.patient_months")[:, shown]
     cost = _stream(results, stream)[:, shown]
     return np.where(months > 0, cost / np.where(months > 0, months, 1.0), np.nan)
+
+
+EARLY_SHARE = 0.1  # months with under a tenth of the peak patient-months are "early": few patients
+
+
+def _early_months(ax: Axes, results: Results, shown: np.ndarray, dates: list[dt.date]) -> None:
+    """Grey out the first months, where a handful of patients makes the cost per patient-month swing
+    widely, and say so: the wide band there is small numbers, not an effect."""
+    months = _stream(results, "hospital.patient_months")[:, shown].mean(axis=0)
+    few = months < EARLY_SHARE * months.max()
+    if not few[0]:
+        return
+    end = int(np.argmin(few)) if not few.all() else len(few) - 1
+    ax.axvspan(dates[0], dates[end], color=GREY, alpha=0.12, linewidth=0, gid="early_months",
+               label=f"First {end} months: few patients, wide range")
 
 
 def hospital_cost(results: Results) -> Figure:
@@ -259,14 +359,15 @@ def hospital_cost(results: Results) -> Figure:
         ax.fill_between(dates, p5, p95, color=colour, alpha=0.2, linewidth=0)
         ax.plot(dates, np.nanmean(per_month, axis=0), color=colour, linewidth=2, label=f"{label} (mean)")
     if shown.size:
+        _early_months(ax, results, shown, dates)
         ax.legend(loc="upper right", fontsize="small", frameon=False, title="Shaded: 5-95% of runs",
                   title_fontsize="small")
     else:  # still a date axis over the horizon, so the empty panel looks like its siblings
         _note(ax, "No participants under hospital follow-up")
         ax.set_xlim(results.month_dates[0], results.month_dates[-1])
     _dates(ax)
-    _whole_ticks(ax.yaxis)
-    ax.set_ylabel(f"{currency} per patient-month")
+    _money_ticks(ax.yaxis, currency)
+    ax.set_ylabel("Cost per patient-month")
     ax.set_ylim(bottom=0.0)
     ax.grid(axis="y", alpha=0.3)
     ax.set_title(f"Hospital cost per patient-month: participants vs comparison ({_runs(results)})")
@@ -283,9 +384,27 @@ FIGURES: dict[str, Callable[[Results], Figure]] = {
 }
 
 
-def make_figures(results: Results) -> dict[str, Figure]:
+def make_figures(results: Results, overrides: Sequence[str] = ()) -> dict[str, Figure]:
     """The report figures keyed by file stem (the caller saves them, e.g. `figures/<stem>.png`); the
-    Star and hospital figures only where the scenario models Stars and hospital use."""
+    Star and hospital figures only where the scenario models Stars and hospital use.
+
+    `overrides` (the run's `--set` values) put a second title line on each figure saying it is a
+    variant and which values were changed, so a figure copied into a paper keeps that."""
     absent = {"star_change"} if results.scenario.wellbeing is None else set()
     absent |= {"hospital_cost"} if results.scenario.hospital is None else set()
-    return {stem: build(results) for stem, build in FIGURES.items() if stem not in absent}
+    figures = {stem: build(results) for stem, build in FIGURES.items() if stem not in absent}
+    note = variant_line(overrides)
+    if note:
+        for figure in figures.values():
+            mark_variant(figure, note)
+    return figures
+
+
+def mark_variant(figure: Figure, note: str) -> None:
+    text = textwrap.fill(note, 110)
+    title = figure.get_suptitle()
+    if title:
+        figure.suptitle(f"{title}\n{text}")
+    else:
+        ax = figure.axes[0]
+        ax.set_title(f"{ax.get_title()}\n{text}")

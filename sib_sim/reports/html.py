@@ -22,9 +22,12 @@ import jinja2
 import pandas as pd
 
 from ..errors import UserError
+from .summary_table import delivery_cut_warning
+from .html_analyses import Analyses, sensitivity_section, sweep_section
+from .labels import variant_line
 
 from .html_parts import (
-    DASH, Figure, Formats, Headline, MAX_SENSITIVITY_ROWS, Metrics, Row, STAT_HEADERS, Section,
+    DASH, FIGURE_TEXT, Figure, Formats, Headline, MAX_SENSITIVITY_ROWS, Metrics, Row, STAT_HEADERS, Section,
     Table, by_id, commissioner_name, display_path, finite, general, label, payer_names, runs_share,
     scenario_at, spread, stat_row, stat_table,
 )
@@ -104,24 +107,6 @@ def payment_timing(cashflows: pd.DataFrame, f: Formats) -> str | None:
 
 # --- figures --------------------------------------------------------------------------------------
 
-# stem -> (title, caption): the six figures make_figures draws, in the words a commissioner needs.
-FIGURE_TEXT = {
-    "payments": ("Outcome payments by payer and outcome line",
-                 "Bars: mean over runs; whiskers: 5th to 95th percentile. Red ticks mark each payer's cap."),
-    "cashflow_fan": ("Cumulative cash flows over the programme",
-                     "Top: the investor's net position (below zero while its capital is at work). Bottom: "
-                     "outcome payments received. Median line, with bands for the middle 50% and 90% of runs."),
-    "investor_multiple": ("Investor money multiple across runs",
-                          "Distributions to the investor divided by the capital drawn; below 1.0x is a loss."),
-    "cohort_flow": ("Referrals, waiting list and link-worker caseload",
-                    "Mean over runs, month by month."),
-    "star_change": ("Change in Well-being Star totals",
-                    "Participants by recorded change from their first to their latest Star (mean per run)."),
-    "hospital_cost": ("Hospital cost per patient-month: participants against the comparison cohort",
-                      "Mean over runs, with the 5th to 95th percentile shaded."),
-}
-
-
 def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
@@ -190,11 +175,9 @@ def cap_note(replications: pd.DataFrame, scenario: Mapping[str, Any], f: Formats
 
 def warnings(m: Metrics, f: Formats) -> list[str]:
     found = []
-    if m.value("p_delivery_cut") > 0:
-        found.append(f"Delivery was cut in {runs_share(m, 'p_delivery_cut')}: cash and the investor's "
-                     f"commitment ran out, leaving on average {f('money', m.get('delivery_cut', 'mean'))} of "
-                     "delivery costs unpaid. The simulated outcomes assume full delivery, so in those runs they "
-                     "overstate what the programme would achieve.")
+    cut = delivery_cut_warning(m.metrics, f.currency)
+    if cut:
+        found.append(cut[0].upper() + cut[1:])
     if m.value("provider_p_loss") > 0:
         found.append(f"The provider loses money in {runs_share(m, 'provider_p_loss')} (median net "
                      f"{f('money', m.get('provider_net', 'p50'))}).")
@@ -298,33 +281,6 @@ def outcomes_section(m: Metrics, f: Formats, figures: Mapping[str, bytes]) -> Se
     return section
 
 
-def sensitivity_section(tables: Mapping[str, pd.DataFrame], figures: Mapping[str, bytes]) -> Section:
-    section = Section("sensitivity", "Sensitivity")
-    if not tables and not figures:
-        section.paragraphs.append("Sensitivity results not available: this run did not include a sensitivity "
-                                  "analysis.")
-        return section
-    section.paragraphs.append("How much the results move when uncertain assumptions are varied.")
-    section.figures += [embed(figures, stem) for stem in figures]
-    section.tables += [frame_table(label(stem), frame) for stem, frame in tables.items() if not frame.empty]
-    return section
-
-
-def frame_table(caption: str, frame: pd.DataFrame) -> Table:
-    """Any CSV as a table (first column as row labels), cut to a printable length."""
-    shown = frame.head(MAX_SENSITIVITY_ROWS)
-    rows = tuple(Row(general_cell(r[0]), tuple(general_cell(v) for v in r[1:]))
-                 for r in shown.itertuples(index=False))
-    if len(frame) > len(shown):
-        caption += f" (first {len(shown)} of {len(frame)} rows; all are in the CSV)"
-    return Table(caption, tuple(str(c) for c in frame.columns), rows, wide=len(frame.columns) > 6)
-
-
-def general_cell(value: object) -> str:
-    # pandas hands back numpy scalars; .item() turns them into the Python numbers general() knows.
-    return general(value.item() if hasattr(value, "item") else value)
-
-
 def other_figures_section(figures: Mapping[str, bytes]) -> Section | None:
     """Figures in the folder that no section shows: every figure is embedded somewhere."""
     extra = [stem for stem in figures if stem not in FIGURE_TEXT]
@@ -399,26 +355,31 @@ def manifest_value(value: Any) -> str:
 def render_report(document: dict, replications: pd.DataFrame, cashflows: pd.DataFrame, figures: dict[str, bytes],
                   sources: dict[str, dict] | None, scenario: dict | None, *,
                   sensitivity_tables: Mapping[str, pd.DataFrame] | None = None,
-                  sensitivity_figures: Mapping[str, bytes] | None = None) -> str:
+                  sensitivity_figures: Mapping[str, bytes] | None = None,
+                  analyses: Analyses | None = None) -> str:
     """report.html from a results folder's contents (see render_report_from_folder): one HTML string.
 
     `document` is summary.json (`manifest`, `metrics`); `figures` are PNG bytes by stem; `sources` maps
-    dotted scenario paths to {reference, assumption, note}; `scenario` is Scenario.model_dump(mode="json").
+    dotted scenario paths to {reference, assumption, note}; `scenario` is Scenario.model_dump(mode="json");
+    `analyses` what sensitivity/ and sweep/ hold (or only `sensitivity_tables` and `_figures`).
     Anything missing (None, empty) gives a section that says so rather than an error.
     """
     manifest, scenario = document.get("manifest") or {}, scenario or {}
     m = Metrics(document.get("metrics") or {})
     f = Formats(str(manifest.get("currency") or scenario.get("currency") or "GBP"), month_dates(cashflows))
+    analyses = analyses or Analyses(sensitivity_tables or {}, sensitivity_figures or {})
     sections = [payments_section(m, f, scenario, figures), timing_section(cashflows, f, figures),
                 investor_section(m, f, figures), cohort_section(m, f, figures)]
     # A scenario without Stars or hospital use (a rate card of milestones) has no such section.
     if m.has("star_change_mean") or m.has("hospital_cost_reduction"):
         sections.append(outcomes_section(m, f, figures))
-    sections += [sensitivity_section(sensitivity_tables or {}, sensitivity_figures or {}),
+    sections += [sensitivity_section(analyses, f.currency), sweep_section(analyses, f.currency),
                 other_figures_section(figures), assumptions_section(sources, scenario)]
     name = str(manifest.get("scenario") or scenario.get("name") or "scenario")
+    overrides = [str(o) for o in manifest.get("overrides") or [] if isinstance(manifest.get("overrides"), list)]
     return template().render(
-        title=f"{label(name)}: simulated outcomes contract", description=scenario.get("description") or "",
+        title=f"{label(name)}: simulated outcomes contract" + (" (variant)" if overrides else ""),
+        variant=variant_line(overrides), description=scenario.get("description") or "",
         runs=int(m.get("payments_total", "n") or manifest.get("replications") or 0), seed=manifest.get("seed"),
         headlines=headlines(m, f, scenario, replications), timing=payment_timing(cashflows, f),
         warnings=warnings(m, f), sections=[s for s in sections if s is not None],
@@ -438,13 +399,18 @@ def render_report_from_folder(folder: Path) -> str:
     document = read_json(folder / "summary.json")
     if not isinstance(document, dict):
         raise UserError("not a results folder: summary.json is missing or unreadable", where=str(folder))
-    sensitivity = folder / "sensitivity"
+    sensitivity, sweep = folder / "sensitivity", folder / "sweep"
+    analyses = Analyses(
+        sensitivity_tables={p.stem: read_csv(p) for p in sorted(sensitivity.glob("*.csv"))},
+        sensitivity_figures=read_pngs(sensitivity),
+        sensitivity_settings={p.stem: as_dict(read_json(p)) or {} for p in sorted(sensitivity.glob("*.json"))},
+        sweep_grid=read_csv(sweep / "grid.csv") if (sweep / "grid.csv").is_file() else None,
+        sweep_settings=as_dict(read_json(sweep / "sweep.json")),
+        sweep_figure=read_pngs(sweep).get("deal_zone"))
     return render_report(
         document, read_csv(folder / "replications.csv"), read_csv(folder / "cashflows.csv"),
         read_pngs(folder / "figures"), as_dict(read_json(folder / "sources.json")),
-        as_dict(read_json(folder / "scenario.json")),
-        sensitivity_tables={p.stem: read_csv(p) for p in sorted(sensitivity.glob("*.csv"))},
-        sensitivity_figures=read_pngs(sensitivity))
+        as_dict(read_json(folder / "scenario.json")), analyses=analyses)
 
 
 def read_json(path: Path) -> Any:

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .summary_table import SYMBOLS
+from .summary_table import SYMBOLS, money
 
 DASH = "–"  # shown for anything missing, NaN or infinite: a report never prints "nan"
 MAX_SENSITIVITY_ROWS = 60  # a printable page; the full table stays in the CSV
@@ -57,6 +57,35 @@ class Section:
     figures: list[Figure] = field(default_factory=list)
 
 
+# --- figure captions ------------------------------------------------------------------------------
+
+# stem -> (title, caption): the six figures make_figures draws, in the words a commissioner needs.
+FIGURE_TEXT = {
+    "payments": ("Outcome payments by payer and outcome line",
+                 "Bars: mean over runs; whiskers: 5th to 95th percentile. Red ticks mark each payer's cap."),
+    "cashflow_fan": ("Cumulative cash flows over the programme",
+                     "Top: the investor's net position (below zero while its capital is at work); the dotted red "
+                     "line is its commitment, the most it can put in. Bottom: outcome payments received, with "
+                     "the contract cap. Median line, with bands for the middle 50% and 90% of runs."),
+    "investor_multiple": ("Investor money multiple across runs",
+                          "Distributions to the investor divided by the capital drawn; below 1.0x is a loss. The "
+                          "orange line is the return cap: runs that reach it are held there, and the shaded "
+                          "region beyond it is never paid to the investor."),
+    "cohort_flow": ("Referrals, waiting list and link-worker caseload",
+                    "Mean over runs, month by month."),
+    "star_change": ("Change in Well-being Star totals",
+                    "Bars: participants by their own recorded change from first to latest Star (mean per run). "
+                    "A sliding scale pays on the cohort average, not on individuals: the dashed red line is the "
+                    "cohort average (median over runs, shaded 5th to 95th percentile), and the green line, on "
+                    "the right-hand axis, is the share of the price paid at each cohort average, with the "
+                    "scale's points marked."),
+    "hospital_cost": ("Hospital cost per patient-month: participants against the comparison cohort",
+                      "Mean over runs, with the 5th to 95th percentile shaded. In the first months (greyed) only "
+                      "a few participants are under follow-up, so the cost per patient-month swings widely "
+                      "between runs: the wide band there is small numbers, not an effect."),
+}
+
+
 # --- number formatting ----------------------------------------------------------------------------
 
 def finite(value: object) -> float | None:
@@ -70,7 +99,7 @@ def finite(value: object) -> float | None:
 
 @dataclass(frozen=True)
 class Formats:
-    """Formats for a commissioner: £8,089,494, 27.6%, +3.41 points, 2.00x, 6,714; "–" when undefined."""
+    """Formats for a commissioner: £8.09m, 27.6%, +3.41 points, 2.00x, 6,714; "–" when undefined."""
 
     currency: str = "GBP"
     dates: Mapping[int, dt.date] = field(default_factory=dict)  # month index -> calendar month
@@ -86,8 +115,8 @@ class Formats:
         return getattr(self, f"_{kind}")(v)
 
     def _money(self, v: float) -> str:
-        # Sign from the rounded value: -0.4 prints "£0", not "-£0".
-        return f"{'-' if round(v) < 0 else ''}{self.symbol}{abs(v):,.0f}"
+        # The console's rounding (£7.93m, £68.4k), so the page and the terminal show the same numbers.
+        return money(v, self.currency)
 
     def _share(self, v: float) -> str:
         return f"{100 * v:.1f}%"

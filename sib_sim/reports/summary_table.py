@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 from ..scenario import Scenario
 
@@ -10,17 +11,25 @@ SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€"}
 
 
 def money(value: float, currency: str) -> str:
-    """Compact money for a terminal table (full values are in summary.json): £7.93m, £375k, £68.4k, £512."""
+    """Compact money, the one rounding of the console, report.html and figures (full values are in
+    summary.json and workbook.xlsx): £7.93m, £375k, £68.4k, £512; about three significant figures.
+
+    The unit is chosen on the rounded value, so 999,999 reads £1.00m rather than £1,000k, and the sign
+    on it too, so -0.4 reads £0 rather than -£0."""
+    if not math.isfinite(value):
+        return "-"
     symbol = SYMBOLS.get(currency, f"{currency} ")
-    sign = "-" if value < 0 else ""
     size = abs(value)
-    if size >= 1e6:
-        return f"{sign}{symbol}{size / 1e6:,.2f}m"
-    if size >= 1e5:
-        return f"{sign}{symbol}{size / 1e3:,.0f}k"
-    if size >= 1e3:
-        return f"{sign}{symbol}{size / 1e3:,.1f}k"
-    return f"{sign}{symbol}{size:,.0f}"
+    if round(size / 1e3) >= 1000:
+        text = f"{size / 1e6:,.2f}m"
+    elif round(size / 1e3, 1) >= 100:
+        text = f"{size / 1e3:,.0f}k"
+    elif round(size) >= 1000:
+        text = f"{size / 1e3:,.1f}k"
+    else:
+        text = f"{size:,.0f}"
+    sign = "-" if value < 0 and any(c in "123456789" for c in text) else ""
+    return f"{sign}{symbol}{text}"
 
 
 def _format(kind: str, currency: str) -> "callable":
@@ -74,12 +83,9 @@ def probability_lines(metrics: dict[str, dict[str, float]], currency: str = "GBP
     undefined = metrics.get("investor_irr_status.no_root", {"value": 0.0})["value"]
     if undefined > 0:
         lines.append(f"IRR undefined in {100 * undefined:.1f}% of replications (see investor_irr_status)")
-    cut = metrics.get("p_delivery_cut", {"value": 0.0})["value"]
-    if cut > 0:
-        when_cut = metrics.get("delivery_cut", {}).get("mean", 0.0) / cut  # the mean over runs with a cut
-        lines.append(f"Warning: cash and investor commitment ran out in {100 * cut:.1f}% of replications; in "
-                     f"those, delivery costs of {money(when_cut, currency)} on average could not be paid "
-                     "(delivery_cut). The simulated outcomes do not reflect that cut.")
+    cut = delivery_cut_warning(metrics, currency)
+    if cut:
+        lines.append(f"Warning: {cut}")
     if "p_payment_without_effect" in metrics and "payments_no_effect" in metrics:
         lines.append(f"Measurement risk: with no true effect the contract would still pay "
                      f"{money(metrics['payments_no_effect'].get('mean', 0.0), currency)} on average (something in "
@@ -90,3 +96,28 @@ def probability_lines(metrics: dict[str, dict[str, float]], currency: str = "GBP
     if provider_loss > 0:
         lines.append(f"Probability the provider loses money: {100 * provider_loss:.1f}%")
     return lines
+
+
+def share_of_runs(share: float, n: float | None) -> str:
+    """"1.0% of runs (2 of 200)": the share, and the count it comes from when the count is known."""
+    if not n:
+        return f"{100 * share:.1f}% of runs"
+    return f"{100 * share:.1f}% of runs ({round(share * n)} of {int(n)})"
+
+
+def delivery_cut_warning(metrics: Mapping[str, Mapping[str, float]], currency: str = "GBP") -> str | None:
+    """The one wording of a delivery cut, for the console, report.html and the README.
+
+    `delivery_cut` is zero in runs without a cut, so its mean over all runs divided by the share of runs
+    with a cut is the mean over the runs that had one. Both are given: the first is what went unpaid
+    where it happened, the second is what it costs the programme on average."""
+    share = (metrics.get("p_delivery_cut") or {}).get("value", 0.0)
+    if not share or not math.isfinite(share) or share <= 0:
+        return None
+    over_all = (metrics.get("delivery_cut") or {}).get("mean", 0.0)
+    over_all = over_all if math.isfinite(over_all) else 0.0
+    runs = share_of_runs(share, (metrics.get("p_delivery_cut") or {}).get("n"))
+    return (f"delivery was cut in {runs}: cash and the investor's commitment ran out. In those runs, "
+            f"{money(over_all / share, currency)} of delivery costs on average could not be paid "
+            f"({money(over_all, currency)} averaged over all runs; metric delivery_cut). The simulated outcomes "
+            "assume full delivery, so in those runs they overstate what the programme would achieve.")

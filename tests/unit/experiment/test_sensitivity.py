@@ -177,7 +177,7 @@ def test_cli_sensitivity_writes_and_prints(wtw_path, tmp_path):
                                       "--replications", "1", "--workers", "2", "--out", str(tmp_path),
                                       "--set", "cohort.referrals.end_month=12"])
     assert result.exit_code == 0, result.output
-    assert "Morris screening of payments_total" in result.output and "mu*" in result.output
+    assert "Morris screening of outcome payments in £ (payments_total)" in result.output and "mu*" in result.output
     assert (tmp_path / "sensitivity" / "morris.png").exists()
 
 

@@ -97,7 +97,7 @@ def test_payer_caps_marked_and_contract_cap_in_title(results: Results, figures: 
     caps = sorted(p.cap for p in results.scenario.contract.payers if p.cap is not None)
     marked = sorted(line.get_xdata()[0] for line in ax.lines if line.get_gid() == "payer_cap")
     assert marked == pytest.approx(caps)
-    assert f"{results.scenario.contract.cap:,.0f}" in fig.get_suptitle()
+    assert "contract cap £8.20m" in fig.get_suptitle()  # the compact money of every other output
 
 
 def test_investor_title_reports_p_loss_and_median(results: Results) -> None:
@@ -109,15 +109,32 @@ def test_investor_title_reports_p_loss_and_median(results: Results) -> None:
     assert "median 1.50x" in title
 
 
-def test_star_change_bars_and_mean(results: Results, figures: dict[str, Figure]) -> None:
+def test_star_change_bars_and_cohort_average(results: Results, figures: dict[str, Figure]) -> None:
     ax = figures["star_change"].axes[0]
     hist = results.star_change_histogram
-    assert sum(bar.get_height() for bar in ax.patches) == pytest.approx(hist.sum() / results.n_replications)
+    bars = ax.containers[0]
+    assert sum(bar.get_height() for bar in bars) == pytest.approx(hist.sum() / results.n_replications)
     held = STAR_CHANGE_BINS[hist > 0]
-    centres = [bar.get_x() + bar.get_width() / 2 for bar in ax.patches]
+    centres = [bar.get_x() + bar.get_width() / 2 for bar in bars]
     assert min(centres) == pytest.approx(held.min()) and max(centres) == pytest.approx(held.max())
-    mean = np.dot(STAR_CHANGE_BINS, hist) / hist.sum()
-    assert any(line.get_xdata()[0] == pytest.approx(mean) for line in ax.lines)
+    # The dashed line is what a sliding scale pays on: the cohort average, median over the runs.
+    average = next(line for line in ax.lines if line.get_gid() == "cohort_average")
+    assert average.get_xdata()[0] == pytest.approx(np.median(results.replications["star_change_mean"]))
+    assert f"{np.median(results.replications['star_change_mean']):+.2f}" in average.get_label()
+
+
+def test_star_change_draws_the_sliding_scale(results: Results, figures: dict[str, Figure]) -> None:
+    """Ways to Wellness outcome A: 0% below +0.5 points, 100% from +1.4, on a right-hand axis."""
+    fig = figures["star_change"]
+    right = next(ax for ax in fig.axes if ax.get_ylabel() == "Share of the price paid")
+    points = next(line for line in right.lines if line.get_gid() == "scale_points_wellbeing")
+    assert list(points.get_xdata()) == [0.5, 1.4] and list(points.get_ydata()) == [0.0, 1.0]
+    scale = next(line for line in right.lines if line.get_gid() == "scale_wellbeing")
+    assert scale.get_ydata()[0] == 0.0 and scale.get_ydata()[-1] == 1.0  # nothing below, all above
+    texts = {t.get_text() for t in right.texts}
+    assert {"+0.5: 0%", "+1.4: 100%"} <= texts
+    labels = fig.axes[0].get_legend().get_texts()
+    assert any("share of price paid at the cohort average" in t.get_text() for t in labels)
 
 
 def test_hospital_cost_skips_months_without_patients(results: Results) -> None:
@@ -160,3 +177,71 @@ def test_writes_no_files(results: Results, tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.chdir(tmp_path)
     make_figures(results)
     assert not any(tmp_path.iterdir())
+
+
+# --- what the figures say (issue 9) -----------------------------------------------------------------
+
+def test_money_axes_read_in_k_and_m(figures: dict[str, Figure]) -> None:
+    from sib_sim.reports.figures import MoneyFormatter
+
+    assert MoneyFormatter("GBP").format_ticks([0, 2e6, 4e6, 6e6]) == ["£0", "£2m", "£4m", "£6m"]
+    assert MoneyFormatter("GBP").format_ticks([-1.5e6, -5e5, 0, 5e5]) == ["-£1.5m", "-£0.5m", "£0", "£0.5m"]
+    assert MoneyFormatter("GBP").format_ticks([0, 250e3, 500e3]) == ["£0", "£250k", "£500k"]
+    assert MoneyFormatter("GBP").format_ticks([0, 100, 200]) == ["£0", "£100", "£200"]
+    assert MoneyFormatter("USD").format_ticks([0, 1e6]) == ["$0", "$1m"]
+    _render(figures)  # the formatters see the real ticks at draw time
+    fan = figures["cashflow_fan"]
+    for ax in fan.axes:
+        labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+        assert labels and all(label.lstrip("-").startswith("£") for label in labels), labels
+        assert "," not in "".join(labels)  # never 8,000,000
+    payments_axis = figures["payments"].axes[1]
+    assert any(t.get_text().endswith("m") for t in payments_axis.get_xticklabels())
+    hospital = figures["hospital_cost"].axes[0]
+    assert all(t.get_text().startswith("£") for t in hospital.get_yticklabels() if t.get_text())
+
+
+def test_cash_fan_shows_the_investor_commitment(results: Results, figures: dict[str, Figure]) -> None:
+    top = figures["cashflow_fan"].axes[0]
+    line = next(line for line in top.lines if line.get_gid() == "commitment")
+    commitment = results.scenario.finance.investor.commitment
+    assert line.get_ydata()[0] == pytest.approx(-commitment)
+    assert any(t.get_text() == "Commitment £1.65m" for t in top.get_legend().get_texts())
+    # No investor: no commitment line.
+    direct = dataclasses.replace(results, scenario=results.scenario.model_copy(update={
+        "finance": results.scenario.finance.model_copy(update={
+            "investor": results.scenario.finance.investor.model_copy(update={"commitment": 0.0})})}))
+    assert not [ln for ln in make_figures(direct)["cashflow_fan"].axes[0].lines if ln.get_gid() == "commitment"]
+
+
+def test_return_cap_drawn_over_the_bars(results: Results, figures: dict[str, Figure]) -> None:
+    ax = figures["investor_multiple"].axes[0]
+    cap = results.scenario.finance.investor.return_cap_multiple
+    line = next(line for line in ax.lines if line.get_gid() == "return_cap")
+    assert line.get_xdata()[0] == pytest.approx(cap)
+    assert line.get_zorder() > max(bar.get_zorder() for bar in ax.containers[0])  # not hidden behind a bar
+    multiples = results.replications["investor_multiple"].to_numpy(dtype=float)
+    at_cap = int(np.sum(np.abs(multiples - cap) < 1e-6))
+    assert line.get_label() == f"Return cap 2.00x ({at_cap} of {results.n_replications} runs held at it)"
+    assert ax.get_xlim()[1] > cap  # room to see the cap and the shaded region beyond it
+    assert "Above the cap: not paid" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_hospital_figure_marks_the_early_months(results: Results, figures: dict[str, Figure]) -> None:
+    ax = figures["hospital_cost"].axes[0]
+    band = next(p for p in ax.patches if p.get_gid() == "early_months")
+    months = results.monthly["hospital.patient_months"].mean(axis=0)
+    shown = months[(results.monthly["hospital.patient_months"] > 0).any(axis=0)]
+    early = int(np.argmin(shown < 0.1 * shown.max()))
+    assert band.get_label() == f"First {early} months: few patients, wide range"
+    assert early > 0
+
+
+def test_a_set_run_titles_every_figure_a_variant(results: Results) -> None:
+    overrides = ("contract.cap=10000000", "cohort.p_engage=0.7")
+    figures = make_figures(results, overrides)
+    note = "Variant: --set contract.cap=10000000, --set cohort.p_engage=0.7"
+    for stem, fig in figures.items():
+        title = fig.get_suptitle() or fig.axes[0].get_title()
+        assert title.endswith(note), (stem, title)
+    assert not any("Variant" in (f.get_suptitle() or f.axes[0].get_title()) for f in make_figures(results).values())

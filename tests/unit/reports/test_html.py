@@ -17,6 +17,7 @@ import pytest
 from sib_sim import UserError, read_scenario_file, run, write_results_folder
 from sib_sim.reports import make_figures
 from sib_sim.reports.html import DASH, Formats, render_report, render_report_from_folder
+from sib_sim.reports.summary_table import money
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -114,10 +115,9 @@ def _no_nan_text(page: Page) -> None:
 
 def test_headline_numbers_appear_formatted_as_in_summary(html: str, metrics: dict) -> None:
     total = metrics["payments_total"]
-    for stat in ("p50", "p5", "p95"):
-        assert f"£{total[stat]:,.0f}" in html
-    net = metrics["commissioner_net_cost"]["p50"]
-    assert f"{'-' if net < 0 else ''}£{abs(net):,.0f}" in html
+    for stat in ("p50", "p5", "p95"):  # the console's rounding: £7.71m, £68.4k
+        assert money(total[stat], "GBP") in html
+    assert money(metrics["commissioner_net_cost"]["p50"], "GBP") in html
     assert f"{metrics['investor_multiple']['p50']:.2f}x" in html
     assert f"{100 * metrics['investor_irr']['p50']:.1f}%" in html
     assert f"{100 * metrics['hospital_cost_reduction']['p50']:.1f}%" in html
@@ -127,17 +127,16 @@ def test_headline_numbers_appear_formatted_as_in_summary(html: str, metrics: dic
 
 def test_payments_by_payer_and_outcome_rows(page: Page, metrics: dict, scenario_file) -> None:
     for payer in scenario_file.scenario.contract.payers:
-        row = page.row(payer.name + f"{payer.id}; cap £{payer.cap:,.0f}")
-        assert row[1:] == [f"£{metrics[f'payments_by_payer.{payer.id}'][s]:,.0f}"
+        row = page.row(payer.name + f"{payer.id}; cap {money(payer.cap, 'GBP')}")
+        assert row[1:] == [money(metrics[f"payments_by_payer.{payer.id}"][s], "GBP")
                            for s in ("mean", "p5", "p50", "p95")]
     row = next(r for r in page.rows if r[0].startswith("Secondary care"))
-    assert row[3] == f"£{metrics['payments_by_outcome.secondary_care']['p50']:,.0f}"
+    assert row[3] == money(metrics["payments_by_outcome.secondary_care"]["p50"], "GBP")
 
 
 def test_payments_by_year_add_up_to_the_mean_total(page: Page, metrics: dict) -> None:
     row = page.row("All years")
-    total = float(row[-2].replace("£", "").replace(",", ""))
-    assert abs(total - metrics["payments_total"]["mean"]) <= 1.0
+    assert row[-2] == money(metrics["payments_total"]["mean"], "GBP")
     assert row[-1] == "100.0%"
     assert page.row("Year 1Apr 2015 to Mar 2016")
 
@@ -149,7 +148,9 @@ def test_measured_against_true_effect(page: Page, metrics: dict) -> None:
 
 
 @pytest.mark.parametrize(("kind", "value", "text"), [
-    ("money", 8089494.24, "£8,089,494"), ("money", -552891.7, "-£552,892"), ("money", -0.4, "£0"),
+    ("money", 8089494.24, "£8.09m"), ("money", -552891.7, "-£553k"), ("money", -0.4, "£0"),
+    ("money", 999_999.0, "£1.00m"), ("money", 99_960.0, "£100k"), ("money", 68_449.0, "£68.4k"),
+    ("money", 999.6, "£1.0k"), ("money", 449.4, "£449"),
     ("share", 0.2826, "28.3%"), ("multiple", 1.375, "1.38x"), ("points", 3.416, "+3.42 points"),
     ("count", 6714.0, "6,714"), ("money", float("nan"), DASH), ("share", float("inf"), DASH),
     ("multiple", None, DASH), ("count", "not a number", DASH)])
@@ -233,10 +234,61 @@ def test_sensitivity_results_when_present(folder: Path, tmp_path: Path) -> None:
     pd.DataFrame({"parameter": ["cohort.p_engage", "contract.cap"], "low": [7.1e6, float("nan")],
                   "high": [8.2e6, float("inf")]}).to_csv(bare / "sensitivity" / "one_way.csv", index=False)
     page = Page(render_report_from_folder(bare))
-    assert page.row("cohort.p_engage")[1:] == ["7,100,000", "8,200,000"]
-    assert page.row("contract.cap")[1:] == [DASH, DASH]
-    assert any(t == "Tornado." for t in page.text)
+    assert page.row("Share of referrals who engagecohort.p_engage")[1:] == ["7,100,000", "8,200,000"]
+    assert page.row("Contract capcontract.cap")[1:] == [DASH, DASH]
+    assert any(t == "One-way sensitivity (tornado)." for t in page.text)
     _no_nan_text(page)
+
+
+def test_tornado_table_in_words_and_pounds(folder: Path, tmp_path: Path) -> None:
+    """The tornado's values as the console prints them (£77.9k, 41.6%), not 7.791e+04; labels in words."""
+    bare = _bare_folder(folder, tmp_path, ("summary.json",))
+    (bare / "sensitivity").mkdir()
+    pd.DataFrame({"parameter": ["hospital.lines.ae.effect_during_support", "cohort.referrals.rate_per_month"],
+                  "low": [0.4164, 105.38], "high": [0.6232, 130.98], "metric_low": [7.791e4, 7_118_100.7],
+                  "metric_high": [8.2e6, 8.2e6], "swing": [8_122_090.0, 1_081_899.3], "swing_se": [29_196.0, 0.0]}
+                 ).to_csv(bare / "sensitivity" / "tornado.csv", index=False)
+    (bare / "sensitivity" / "tornado.json").write_text(json.dumps({"metric": "payments_total", "base": 8_015_202.4}))
+    html = render_report_from_folder(bare)
+    page = Page(html)
+    assert page.row("A&E reduction during supporthospital.lines.ae.effect_during_support")[1:] == [
+        "41.6%", "62.3%", "£77.9k", "£8.20m", "£8.12m", "£29.2k"]
+    assert page.row("Referrals per monthcohort.referrals.rate_per_month")[1:3] == ["105.4", "131"]
+    assert "One-way sensitivity (tornado) of outcome payments (£), base £8.02m" in page.text
+    assert "e+0" not in " ".join(page.text)
+
+
+def test_sweep_and_deal_zone_when_present(folder: Path, tmp_path: Path) -> None:
+    bare = _bare_folder(folder, tmp_path, ("summary.json",))
+    (bare / "sweep").mkdir()
+    shutil.copy(folder / "figures" / "payments.png", bare / "sweep" / "deal_zone.png")
+    pd.DataFrame({"contract.outcomes.wellbeing.price": [100.0, 500.0], "p_investor_hurdle": [1.0, 0.5],
+                  "p_commissioner_covered": [1.0, 2 / 3], "deal": [True, False],
+                  "payments_total_p50": [6_141_972.9, 8.2e6], "investor_multiple_p50": [1.575, 2.0],
+                  "commissioner_net_cost_p50": [-1_106_973.0, -454_912.0], "n": [6, 6]}
+                 ).to_csv(bare / "sweep" / "grid.csv", index=False)
+    (bare / "sweep" / "sweep.json").write_text(json.dumps({
+        "axes": [{"path": "contract.outcomes.wellbeing.price"}], "hurdle_multiple": 1.5, "probability": 0.8,
+        "replications": 6}))
+    html = render_report_from_folder(bare)
+    page = Page(html)
+    assert page.row("Wellbeing price £100")[1:] == ["100.0%", "100.0%", "£6.14m", "1.57x", "-£1.11m", "yes"]
+    assert page.row("Wellbeing price £500")[1:] == ["50.0%", "66.7%", "£8.20m", "2.00x", "-£455k", ""]
+    text = " ".join(page.text)
+    assert "money multiple reaches 1.5x" in text and "at least 80% of 6 runs" in text
+    assert base64.b64encode((bare / "sweep" / "deal_zone.png").read_bytes()).decode() in html
+    assert 'href="#sweep"' in html
+
+
+def test_a_variant_says_so(folder: Path) -> None:
+    document = json.loads((folder / "summary.json").read_text())
+    document["manifest"]["overrides"] = ["contract.cap=10000000", "cohort.p_engage=0.7"]
+    page = Page(render_report(document, pd.DataFrame(), pd.DataFrame(), {}, None, None))
+    assert "Ways to wellness: simulated outcomes contract (variant)" in page.text
+    assert any("Variant: --set contract.cap=10000000, --set cohort.p_engage=0.7" in t for t in page.text)
+    plain = Page(render_report(json.loads((folder / "summary.json").read_text()), pd.DataFrame(),
+                               pd.DataFrame(), {}, None, None))
+    assert not any("Variant" in t for t in plain.text)
 
 
 def test_text_is_escaped(folder: Path, html: str) -> None:
@@ -258,7 +310,9 @@ def test_warnings_and_undefined_numbers(folder: Path) -> None:
                                               "p95": float("-inf"), "n": 4}})
     page = Page(render_report(bad, pd.DataFrame(), pd.DataFrame(), {}, None, {}))
     text = " ".join(page.text)
-    assert "Delivery was cut in 25.0% (1 of 4 runs)" in text and "£125,000" in text
+    # One wording with the console: the mean over the runs with a cut, and over all runs.
+    assert "Delivery was cut in 25.0% of runs (1 of 4)" in text
+    assert "In those runs, £500k of delivery costs on average could not be paid (£125k averaged over all runs" in text
     assert "The provider loses money in 50.0% (2 of 4 runs)" in text
     _no_nan_text(page)
 
