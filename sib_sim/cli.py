@@ -34,11 +34,12 @@ from .reports.sensitivity_figures import deal_zone, sensitivity_figure
 from .io.compare_folder import write_compare_folder
 from .io.observed import price_outcomes
 from .io.pricing_folder import write_pricing_folder
-from .io.results_folder import write_results_folder
+from .io.output_folder import check_folder, pause, write_new_file
+from .io.results_folder import write_report, write_results_folder
 from .io.scenario_file import read_scenario_file, read_terms_file, scenario_json_schema, starter_scenario
 from .reports import make_figures
 from .reports.console import print_comparison, print_pricing, print_sensitivity, print_summary, print_sweep
-from .reports.html import render_report_from_folder
+from .launch import exit_status
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Simulate outcomes contracts (social impact bonds): payments, costs and returns.")
@@ -64,15 +65,15 @@ def _fail_internal(exc: BaseException) -> None:
 
 @contextmanager
 def _handled(interrupted: str = "interrupted: nothing written") -> Iterator[None]:
-    """The command line's promise: a user error is one message and exit 2, Ctrl-C exits 130 having
-    written nothing, anything else is our bug: exit 1 with the traceback saved to a log."""
+    """The command line's promise: a user error is one message and exit 2, Ctrl-C (or SIGTERM) exits
+    130 (143) having written nothing, anything else is our bug: exit 1 with the traceback saved to a log."""
     try:
         yield
     except UserError as e:
         _fail_user(e)
     except KeyboardInterrupt:
         err.print(interrupted)
-        raise typer.Exit(130) from None
+        raise typer.Exit(exit_status()) from None
     except typer.Exit:
         raise
     except Exception as e:  # noqa: BLE001 - anything else is our bug: say so, keep the traceback
@@ -81,6 +82,8 @@ def _handled(interrupted: str = "interrupted: nothing written") -> Iterator[None
 
 ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
 SetOpt = Annotated[Optional[list[str]], typer.Option("--set", help="Override a value: a.b.c=value (repeatable).")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Write into an existing folder that sib-sim did not "
+                                         "write: files with sib-sim's names are replaced, the rest kept.")]
 SchedulerOpt = Annotated[Optional[str], typer.Option(help="Dask scheduler address, e.g. tcp://10.0.0.5:8786; "
                                                         "default: local processes.")]
 
@@ -110,6 +113,7 @@ def run(
     quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print summary.json (manifest and metrics) to "
                                           "standard output instead of the table, for scripts.")] = False,
+    force: ForceOpt = False,
 ) -> None:
     """Run a scenario's replications, print the summary and write the results folder.
 
@@ -118,6 +122,8 @@ def run(
     overrides = tuple(set_ or ())
     with _handled():
         loaded = read_scenario_file(scenario, overrides)
+        target = out_dir or Path("results") / loaded.scenario.name
+        check_folder(target, "results", force)  # before the simulation, not after it
     s = loaded.scenario
     n = replications or s.run.replications
     with _handled("interrupted: no results folder written"):
@@ -125,10 +131,9 @@ def run(
                       TimeRemainingColumn(), console=err, disable=quiet or as_json, transient=True) as bar:
             task = bar.add_task(f"Simulating {s.name}", total=n)
             results = run_scenario(s, replications=n, seed=seed, workers=workers, scheduler=scheduler,
-                                   progress=lambda k: bar.advance(task, k))
-        target = write_results_folder(results, out_dir or Path("results") / s.name, str(scenario),
-                                      loaded.sha256, overrides, figures=partial(make_figures, overrides=overrides),
-                                      sources=loaded.sources)
+                                   progress=lambda k: _advance(bar, task, k))
+        write_results_folder(results, target, str(scenario), loaded.sha256, overrides,
+                             figures=partial(make_figures, overrides=overrides), sources=loaded.sources, force=force)
     if as_json:
         typer.echo((target / "summary.json").read_text(encoding="utf-8"), nl=False)
     elif not quiet:
@@ -146,6 +151,7 @@ def price(
                                                     "summary.json to this folder.")] = None,
     set_: SetOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
+    force: ForceOpt = False,
 ) -> None:
     """Price observed outcomes under a contract, with no simulation: check invoices, re-price history.
 
@@ -156,12 +162,14 @@ def price(
     """
     overrides = tuple(set_ or ())
     with _handled():
+        if out_dir is not None:
+            check_folder(out_dir, "pricing", force)
         contract_terms = read_terms_file(terms, overrides)
         payments = price_outcomes(contract_terms, outcomes)
         target = None if out_dir is None else write_pricing_folder(payments, out_dir, contract_terms, terms,
-                                                                    outcomes, overrides)
+                                                                    outcomes, overrides, force=force)
     if not quiet:
-        print_pricing(out, payments, contract_terms)
+        print_pricing(out, payments, contract_terms, written=target is not None)
         if target is not None:
             out.print(f"Payments written to {target}/", highlight=False)
 
@@ -177,6 +185,7 @@ def compare(
                                                     "replications to this folder.")] = None,
     scheduler: SchedulerOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
+    force: ForceOpt = False,
 ) -> None:
     """Compare contract terms on the same simulated cohorts: paired differences with 90% intervals.
 
@@ -189,6 +198,8 @@ def compare(
     if len(scenarios) < 2:
         _fail_user(UserError("compare needs at least two scenario files (the first is the base)"))
     with _handled():
+        if out_dir is not None:
+            check_folder(out_dir, "compare", force)
         loaded = [read_scenario_file(path) for path in scenarios]
         variants = [f.scenario for f in loaded]
         n = replications or variants[0].run.replications
@@ -197,8 +208,9 @@ def compare(
             simulations = len({simulation_key(v) for v in variants})  # variants sharing cohorts simulate once
             task = bar.add_task(f"Simulating {simulations} cohort set(s)", total=n * simulations)
             comparison = compare_variants(variants, replications=n, seed=seed, workers=workers,
-                                          scheduler=scheduler, progress=lambda k: bar.advance(task, k))
-        target = None if out_dir is None else write_compare_folder(comparison, out_dir, [str(p) for p in scenarios])
+                                          scheduler=scheduler, progress=lambda k: _advance(bar, task, k))
+        target = None if out_dir is None else write_compare_folder(comparison, out_dir, [str(p) for p in scenarios],
+                                                                    force=force)
     if not quiet:
         print_comparison(out, comparison, n)
         if target is not None:
@@ -213,15 +225,23 @@ def report(folder: Annotated[Path, typer.Argument(help="A results folder written
     Example: sib-sim report results/ways_to_wellness
     """
     with _handled():
-        html = render_report_from_folder(folder)
-        target = folder / "report.html"
-        staging = target.with_name(".report.html.incomplete")
-        staging.write_text(html, encoding="utf-8")
-        staging.replace(target)  # atomic: a reader never sees half a page
+        target = write_report(folder)
     out.print(f"Report written to {target}", highlight=False)
 
 
 # --- sensitivity and sweep -----------------------------------------------------------------------
+
+def _advance(bar: Progress, task: object, k: int) -> None:
+    bar.advance(task, k)
+    pause("simulating")  # a test hook: a no-op unless SIB_SIM_TEST_PAUSE names this step
+
+
+def _check_container(out_dir: Path, sub: str, force: bool) -> None:
+    """sensitivity/ and sweep/ go in a results folder: check both before anything is computed."""
+    check_folder(out_dir, "results", force)
+    if out_dir.is_dir():
+        check_folder(out_dir / sub, sub, force)
+
 
 def _bar(quiet: bool) -> Progress:
     return Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
@@ -249,6 +269,7 @@ def sensitivity(
     set_: SetOpt = None,
     scheduler: SchedulerOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
+    force: ForceOpt = False,
 ) -> None:
     """Which uncertain parameters move a metric: tornado, Morris screening or Sobol indices (SALib).
 
@@ -262,15 +283,16 @@ def sensitivity(
         loaded = read_scenario_file(scenario, overrides)
         s = loaded.scenario
         check_settings(method, samples, replications, second_order)  # before sizing the progress bar
+        target_dir = out_dir or Path("results") / s.name
+        _check_container(target_dir, "sensitivity", force)
         total = design_points(method, len(uncertain_paths(s)), samples, second_order) * (
             replications or DEFAULT_REPLICATIONS.get(method, 1))
         with _bar(quiet) as bar:
             task = bar.add_task(f"{method}: {s.name}", total=total)
             result = analyse(s, method, metric, samples, replications, seed, workers, scheduler,
-                             progress=lambda k: bar.advance(task, k), second_order=second_order)
-        target = write_sensitivity_folder(result, out_dir or Path("results") / s.name,
-                                          partial(sensitivity_figure, currency=s.currency),
-                                          str(scenario), loaded.sha256, overrides)
+                             progress=lambda k: _advance(bar, task, k), second_order=second_order)
+        target = write_sensitivity_folder(result, target_dir, partial(sensitivity_figure, currency=s.currency),
+                                          str(scenario), loaded.sha256, overrides, force=force)
     if not quiet:
         print_sensitivity(out, result, s.currency)
         out.print(f"Sensitivity written to {target}/", highlight=False)
@@ -292,6 +314,7 @@ def sweep(
     set_: SetOpt = None,
     scheduler: SchedulerOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
+    force: ForceOpt = False,
 ) -> None:
     """The deal zone: a grid over one or two terms, with P(investor multiple >= hurdle) and
     P(commissioner's payments covered by its cashable savings) at each point.
@@ -307,14 +330,15 @@ def sweep(
         loaded = read_scenario_file(scenario, overrides)
         s = loaded.scenario
         axes = [parse_axis(text) for text in param]
+        target_dir = out_dir or Path("results") / s.name
+        _check_container(target_dir, "sweep", force)
         n = replications or s.run.replications
         with _bar(quiet) as bar:
             task = bar.add_task(f"Sweeping {s.name}", total=n * count_simulations(s, axes))
             result = sweep_terms(s, axes, hurdle, probability, n, seed, workers, scheduler,
-                                 progress=lambda k: bar.advance(task, k))
-        target = write_sweep_folder(result, out_dir or Path("results") / s.name,
-                                    partial(deal_zone, currency=s.currency), str(scenario),
-                                    loaded.sha256, overrides)
+                                 progress=lambda k: _advance(bar, task, k))
+        target = write_sweep_folder(result, target_dir, partial(deal_zone, currency=s.currency), str(scenario),
+                                    loaded.sha256, overrides, force=force)
     if not quiet:
         print_sweep(out, result, s.currency)
         out.print(f"Sweep written to {target}/", highlight=False)
@@ -327,15 +351,15 @@ def init(path: Annotated[Path, typer.Argument(help="Where to write the starter s
 
     Example: sib-sim init my_programme.yaml && sib-sim validate my_programme.yaml
     """
-    if path.exists() and not force:
-        _fail_user(UserError("file exists; use --force to overwrite it", where=str(path)))
-    _write_text(path, starter_scenario())
+    with _handled():
+        write_new_file(path, starter_scenario(), force)
     out.print(f"Starter scenario written to {path}; check it with: sib-sim validate {path}", highlight=False)
 
 
 @app.command()
 def schema(path: Annotated[Optional[Path], typer.Argument(help="Where to write the JSON Schema "
-                                                          "(default: standard output).")] = None) -> None:
+                                                          "(default: standard output).")] = None,
+           force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False) -> None:
     """Write the JSON Schema of the scenario language, for completion and checks in editors.
 
     Example: sib-sim schema sib-sim.schema.json   (then point your editor's YAML plug-in at it)
@@ -344,19 +368,15 @@ def schema(path: Annotated[Optional[Path], typer.Argument(help="Where to write t
     if path is None:
         typer.echo(text, nl=False)
         return
-    _write_text(path, text)
+    with _handled():
+        write_new_file(path, text, force)
     out.print(f"JSON Schema written to {path}", highlight=False)
 
 
-def _write_text(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as e:
-        _fail_user(UserError(f"cannot write the file: {e.strerror}", where=str(path)))
+def main() -> None:  # pragma: no cover - console entry point (sib_sim.launch.main installs the handlers)
+    from .launch import main as launch
 
-
-def main() -> None:  # pragma: no cover - console entry point
-    app()
+    launch()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,5 +1,5 @@
 """The compare folder: compare.json (paired differences and term differences) and each variant's
-replications, written atomically like a results folder."""
+replications, written like a results folder (see output_folder)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 from ..experiment.compare import Comparison, term_differences
-from .results_folder import manifest, staged_folder
+from .output_folder import staged_folder
+from .results_folder import manifest
 
 
 def compare_document(comparison: Comparison, paths: list[str]) -> dict[str, object]:
@@ -24,8 +25,8 @@ def compare_document(comparison: Comparison, paths: list[str]) -> dict[str, obje
     }
 
 
-def write_compare_folder(comparison: Comparison, out_dir: str | Path, paths: list[str]) -> Path:
-    with staged_folder(out_dir) as staging:
+def write_compare_folder(comparison: Comparison, out_dir: str | Path, paths: list[str], force: bool = False) -> Path:
+    with staged_folder(out_dir, "compare", force) as staging:
         document = compare_document(comparison, paths)
         (staging / "compare.json").write_text(json.dumps(document, indent=2, default=str) + "\n", encoding="utf-8")
         for name, result in zip(comparison.names, comparison.variants):

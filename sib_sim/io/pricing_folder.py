@@ -1,7 +1,7 @@
 """The pricing folder of `sib-sim price`: payments.csv, cuts.csv and summary.json, written atomically.
 
-Written into a hidden sibling folder and renamed into place when complete (see results_folder), so an
-interrupted write never leaves a folder that looks complete. No timestamps: equal inputs, equal files.
+Written through output_folder.staged_folder, so an interrupted write never leaves a folder that looks
+complete and nothing sib_sim did not write is replaced. No timestamps: equal inputs, equal files.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from pathlib import Path
 from ..contract import Payments
 from ..reports.pricing import claims_table, cuts_table, pricing_summary
 from ..scenario.terms import Terms
-from .results_folder import package_versions, staged_folder
+from .output_folder import staged_folder
+from .results_folder import package_versions
 
 
 def _sha256(path: str | os.PathLike[str] | None) -> str | None:
@@ -53,10 +54,10 @@ def _rounded(data: object) -> object:
 def write_pricing_folder(payments: Payments, out_dir: str | Path, terms: Terms,
                          terms_path: str | os.PathLike[str] | None = None,
                          observed_path: str | os.PathLike[str] | None = None,
-                         overrides: Sequence[str] = ()) -> Path:
+                         overrides: Sequence[str] = (), force: bool = False) -> Path:
     """Write payments.csv (one row per claim and payer), cuts.csv and summary.json into `out_dir`."""
     document = pricing_document(payments, terms, terms_path, observed_path, overrides)
-    with staged_folder(out_dir) as staging:
+    with staged_folder(out_dir, "pricing", force) as staging:
         claims_table(payments).to_csv(staging / "payments.csv", index=False, float_format="%.10g",
                                       lineterminator="\n")
         cuts_table(payments).to_csv(staging / "cuts.csv", index=False, float_format="%.10g", lineterminator="\n")

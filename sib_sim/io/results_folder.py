@@ -1,7 +1,8 @@
-"""The results folder: summary.json, replications.csv, cashflows.csv and figures/, written atomically.
+"""The results folder: summary.json, replications.csv, cashflows.csv and figures/, written safely.
 
-Everything is written into a hidden sibling folder first and renamed into place at the end, so an
-interrupted run never leaves a folder that looks complete. No timestamps: equal runs give equal files.
+Written through output_folder.staged_folder: a new folder appears whole, an existing one must be a
+results folder sib_sim wrote (or `force`), and what sib_sim did not write in it is kept. No
+timestamps: equal runs give equal files.
 """
 
 from __future__ import annotations
@@ -11,10 +12,8 @@ import json
 from dataclasses import asdict
 import os
 import platform
-import shutil
 import tempfile
-from collections.abc import Callable, Mapping, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from importlib import metadata
 from pathlib import Path
 
@@ -23,6 +22,8 @@ import pandas as pd
 
 from ..experiment import Results
 from ..reports.html import render_report_from_folder
+from ..errors import UserError
+from .output_folder import Marker, read_marker, staged_folder, write_marker
 from .workbook import write_workbook
 from .yaml_locations import Source
 
@@ -77,15 +78,17 @@ def cashflow_table(results: Results) -> pd.DataFrame:
 def write_results_folder(results: Results, out_dir: str | Path, scenario_path: str | None = None,
                          scenario_sha256: str | None = None, overrides: tuple[str, ...] = (),
                          figures: Callable[[Results], dict] | None = None,
-                         sources: Mapping[str, Source] | None = None, report: bool = True) -> Path:
+                         sources: Mapping[str, Source] | None = None, report: bool = True,
+                         force: bool = False) -> Path:
     """Write the whole folder, replacing any previous one only once the new one is complete.
 
     Always: summary.json, replications.csv, cashflows.csv, workbook.xlsx, scenario.json.
     `figures` (e.g. sib_sim.reports.make_figures) adds figures/*.png; `sources` (from
     read_scenario_file) feeds the assumptions tables (sources.json); `report` adds report.html,
     rendered from the folder's own files so that `sib-sim report DIR` gives the same page later.
+    `force`: write into an existing folder sib_sim did not write (see output_folder).
     """
-    with staged_folder(out_dir) as staging:
+    with staged_folder(out_dir, "results", force) as staging:
         document = summary_document(results, scenario_path, scenario_sha256, overrides)
         (staging / "summary.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
         results.replications.to_csv(staging / "replications.csv", index=False, float_format="%.10g",
@@ -108,22 +111,6 @@ def _write_json(path: Path, data: object) -> None:
     path.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
 
 
-@contextmanager
-def staged_folder(out_dir: str | Path) -> Iterator[Path]:
-    """A hidden sibling folder to write into; renamed to `out_dir` (replacing any previous one) when the
-    block completes, removed if it fails, so a folder that looks complete always is."""
-    target = Path(out_dir)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.incomplete-", dir=target.parent))
-    staging.chmod(0o755)  # mkdtemp makes it private; a results folder is for sharing
-    try:
-        yield staging
-        _swap_into_place(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
-
 def _save_figures(figures: dict, folder: Path) -> None:
     folder.mkdir()
     for name, figure in figures.items():
@@ -131,11 +118,52 @@ def _save_figures(figures: dict, folder: Path) -> None:
         figure.savefig(folder / f"{name}.png", dpi=110, metadata={"Software": None})
 
 
-def _swap_into_place(staging: Path, target: Path) -> None:
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-        os.rename(target, old / target.name)
-        os.rename(staging, target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.rename(staging, target)
+def check_results_folder(folder: str | Path) -> Path:
+    """`folder` as a results folder `sib-sim report` can render, or a UserError saying why not."""
+    path = Path(folder)
+    shown = str(folder)
+    if not path.is_dir():
+        raise UserError("not a results folder: no such folder" if not path.exists() else
+                        "not a results folder: this is a file", where=shown)
+    marker = read_marker(path)
+    if marker is not None and marker.kind != "results":
+        raise UserError(f"not a results folder: it holds sib_sim {marker.kind} output", where=shown)
+    if marker is not None and marker.state != "complete":
+        raise UserError("this results folder is incomplete (a run writing it was interrupted); run again",
+                        where=shown)
+    summary = path / "summary.json"
+    if not summary.is_file():
+        raise UserError("not a results folder: it has no summary.json (write one with sib-sim run)", where=shown)
+    try:
+        document = json.loads(summary.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise UserError(f"summary.json cannot be read ({type(error).__name__}); run again to rewrite it",
+                        where=str(summary)) from None
+    if not (isinstance(document, dict) and isinstance(document.get("manifest"), dict)
+            and isinstance(document.get("metrics"), dict)):
+        raise UserError("summary.json is not sib_sim's (it needs a manifest and metrics); run again to rewrite it",
+                        where=str(summary))
+    return path
+
+
+def write_report(folder: str | Path) -> Path:
+    """Re-render report.html in a results folder: a unique temporary file, then renamed into place."""
+    path = check_results_folder(folder)
+    try:
+        html = render_report_from_folder(path)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+        raise UserError(f"the results folder's files are malformed ({type(error).__name__}: {error}); run "
+                        "again to rewrite them", where=str(folder)) from None
+    target = path / "report.html"
+    try:
+        handle, name = tempfile.mkstemp(prefix=".report.html.", suffix=".incomplete", dir=path)
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(html)
+        os.chmod(name, 0o644)
+        os.replace(name, target)  # atomic, and replaces a symbolic link rather than following it
+    except OSError as error:
+        raise UserError(f"cannot write report.html: {error.strerror}", where=str(folder)) from None
+    marker = read_marker(path)
+    if marker is not None and target.name not in marker.files:
+        write_marker(path, Marker(marker.kind, marker.state, tuple(sorted(marker.files + (target.name,)))))
+    return target

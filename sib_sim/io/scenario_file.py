@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,10 @@ from ..scenario.terms import Terms
 from .yaml_locations import Located, Source, parse_yaml
 
 _SET_EXAMPLE = "for example --set contract.cap=10000000"
+# The shipped scenarios are about 15 KB. A file a hundred times larger is not a scenario written by
+# hand, and the limit keeps a mistaken name (a data file, /dev/zero) from being read into memory.
+MAX_FILE_BYTES = 2_000_000
+SCENARIO_SUFFIXES = (".yaml", ".yml")
 
 
 class _OneDistribution(Section):
@@ -150,11 +155,23 @@ def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -
 # --- files -------------------------------------------------------------------------------------
 
 def _read_bytes(filename: str) -> bytes:
+    """The bytes of a regular file of at most MAX_FILE_BYTES: never a device, a pipe or a socket (which
+    could block or never end)."""
     file = Path(filename)
     try:
         if file.is_dir():
             raise UserError("this is a directory, not a scenario file", where=filename)
-        return file.read_bytes()
+        # O_NONBLOCK: opening a FIFO with no writer must not hang; it is refused just below.
+        handle = os.open(file, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(handle, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                raise UserError("not a regular file (a device, pipe or socket); sib_sim reads scenarios only "
+                                "from ordinary files", where=filename)
+            raw = stream.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise UserError(f"larger than {MAX_FILE_BYTES // 1_000_000} MB, so not a scenario file (scenarios "
+                            "are a few kilobytes); sib_sim does not read it", where=filename)
+        return raw
     except ValueError as error:  # an embedded NUL: no such file can exist
         raise UserError(f"not a usable file name ({error})", where=repr(filename)) from None
     except FileNotFoundError:
@@ -188,6 +205,7 @@ def _decode(raw: bytes, filename: str) -> str:
 def _load_located(filename: str, text: str, chain: tuple[Path, ...]) -> Located:
     """Parse a file and, if it `extends` another, merge it over its parent (recursively)."""
     located = parse_yaml(text, filename)
+    _check_scenario_like(located, filename)
     if "extends" not in located.data:
         return located
     parent_name = _parent_file(located, filename, chain)
@@ -220,7 +238,23 @@ def _parent_file(located: Located, filename: str, chain: tuple[Path, ...]) -> st
                         hint=_similar_files(Path(parent)))
     if is_dir:
         raise UserError(f"parent scenario {parent!r} is a directory", where=where, field="extends")
+    if resolved.suffix.lower() not in SCENARIO_SUFFIXES:
+        # Reading any file would show part of it in the next message (a password file, a token):
+        # only files named as scenarios are read.
+        raise UserError(f"parent scenario {parent!r} is not a .yaml or .yml file; sib_sim reads only scenario "
+                        "files, so that a message never shows another file's content", where=where,
+                        field="extends")
     return parent
+
+
+def _check_scenario_like(located: Located, filename: str) -> None:
+    """A file none of whose top-level keys is a scenario section is not a scenario (a password file, a
+    tool's credentials): refuse it without quoting a key or a value, which could be a secret."""
+    known = set(Scenario.model_fields) | {"extends"}
+    if located.data and not any(isinstance(key, str) and key in known for key in located.data):
+        raise UserError(f"not a scenario file: none of its {len(located.data)} top-level key(s) is a scenario "
+                        "section (name, currency, run, cohort, service, contract, finance, ...); sib_sim does "
+                        "not quote them", where=filename)
 
 
 def _merge_data(parent: Any, child: Any, path: FieldPath, replaced: list[FieldPath]) -> Any:

@@ -26,7 +26,8 @@ from matplotlib.figure import Figure
 
 from ..experiment.sensitivity import SensitivityResult
 from ..experiment.sweep import SweepResult
-from .results_folder import package_versions, staged_folder
+from .output_folder import MARKER, ensure_container, staged_folder
+from .results_folder import package_versions
 
 STEMS = {"oneway": "tornado", "morris": "morris", "sobol": "sobol"}
 
@@ -64,14 +65,16 @@ def _belongs_to(name: str, stem: str) -> bool:
 def write_sensitivity_folder(result: SensitivityResult, out_dir: str | Path,
                              figure: Callable[[SensitivityResult], Figure] | None = None,
                              scenario_path: str | None = None, scenario_sha256: str | None = None,
-                             overrides: tuple[str, ...] = ()) -> Path:
+                             overrides: tuple[str, ...] = (), force: bool = False) -> Path:
     """Write `<out_dir>/sensitivity/<stem>.*` for this method, keeping the other methods' files."""
+    ensure_container(out_dir, force)
     target = Path(out_dir) / "sensitivity"
     stem = STEMS[result.method]
-    with staged_folder(target) as staging:
+    with staged_folder(target, "sensitivity", force) as staging:
         if target.is_dir():  # the other methods' files move into the new folder unchanged
             for old in sorted(target.iterdir()):
-                if old.is_file() and not _belongs_to(old.name, stem):
+                if old.is_file() and not old.is_symlink() and not _belongs_to(old.name, stem) \
+                        and old.name != MARKER:
                     shutil.copy2(old, staging / old.name)
         _csv(result.table, staging / f"{stem}.csv")
         if result.points is not None:
@@ -90,10 +93,12 @@ def write_sensitivity_folder(result: SensitivityResult, out_dir: str | Path,
 
 def write_sweep_folder(result: SweepResult, out_dir: str | Path,
                        figure: Callable[[SweepResult], Figure] | None = None, scenario_path: str | None = None,
-                       scenario_sha256: str | None = None, overrides: tuple[str, ...] = ()) -> Path:
+                       scenario_sha256: str | None = None, overrides: tuple[str, ...] = (),
+                       force: bool = False) -> Path:
     """Write `<out_dir>/sweep/`: grid.csv, deal_zone.png and sweep.json (replacing any previous sweep)."""
+    ensure_container(out_dir, force)
     target = Path(out_dir) / "sweep"
-    with staged_folder(target) as staging:
+    with staged_folder(target, "sweep", force) as staging:
         _csv(result.grid, staging / "grid.csv")
         _json({"scenario": result.scenario, **_source(scenario_path, scenario_sha256, overrides),
                "axes": [{"path": a.path, "lo": a.lo, "hi": a.hi, "n": a.n} for a in result.axes],

@@ -39,6 +39,7 @@ FORMATS = {
     "note": {"italic": True, "font_color": "#555555"},
     "wrap": {"text_wrap": True, "valign": "top"},
 }
+FIXED_CREATED = dt.datetime(2000, 1, 1)
 STAT_COLUMNS = ("mean", "sd", "p5", "p50", "p95")
 # Metrics that are shares or rates, shown as percentages; everything else is money or a count.
 PERCENT_METRICS = ("engagement_rate", "link_worker_utilisation", "share_with_followup_star", "investor_irr",
@@ -54,6 +55,9 @@ def write_workbook(results: Results, path: Path, sources: dict[str, Source] | No
     """Write the workbook to `path` (the caller makes the write atomic)."""
     # xlsxwriter refuses NaN and inf (nan_inf_to_errors is off): write_value leaves such cells empty.
     workbook = xlsxwriter.Workbook(str(path))
+    # xlsxwriter stamps the document's creation time with the clock unless told otherwise; a fixed
+    # date keeps equal runs' workbooks byte-for-byte equal (the zip entries carry a fixed date already).
+    workbook.set_properties({"created": FIXED_CREATED, "title": results.scenario.name})
     formats = {k: workbook.add_format(v) for k, v in FORMATS.items()}
     sheets = {n: workbook.add_worksheet(n) for n in ("Summary", "Assumptions", SHEET, SHEET_P50, "Replications")}
     grid = mean_grid(results)

@@ -66,9 +66,10 @@ def _table(title: str, columns: tuple[str, ...]) -> Table:
     return table
 
 
-def print_pricing(console: Console, payments: Payments, terms: Terms) -> None:
+def print_pricing(console: Console, payments: Payments, terms: Terms, written: bool = True) -> None:
+    """`written`: whether payments.csv is being written (price --out), which the claims table may cite."""
     c = terms.currency
-    console.print(_claims_table(payments, f"{terms.name}: claims on observed outcomes ({c})", c))
+    console.print(_claims_table(payments, f"{terms.name}: claims on observed outcomes ({c})", c, written))
     summary = pricing_summary(payments)
     payers = _table("By payer", ("payer", "paid"))
     for payer, paid in summary["by_payer"].items():
@@ -91,7 +92,7 @@ def print_pricing(console: Console, payments: Payments, terms: Terms) -> None:
               f"cut by caps {_cash(summary['cut_total'], c)})", highlight=False)
 
 
-def _claims_table(payments: Payments, title: str, currency: str) -> Table:
+def _claims_table(payments: Payments, title: str, currency: str, written: bool = True) -> Table:
     """One row per claim (payers summed); claims with nothing counted, earned or paid are left out."""
     claims = claims_table(payments)
     per_claim = claims.groupby(claims.index // len(payments.payer_ids)).agg(
@@ -105,7 +106,8 @@ def _claims_table(payments: Payments, title: str, currency: str) -> Table:
                       _cash(row.paid, currency))
     hidden = len(per_claim) - len(shown)
     if hidden:
-        table.caption = f"{hidden} claims with nothing counted or earned not shown (all are in payments.csv)"
+        where = "all are in payments.csv" if written else "--out DIR writes them all to payments.csv"
+        table.caption = f"{hidden} claims with nothing counted or earned not shown ({where})"
     return table
 
 

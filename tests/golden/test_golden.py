@@ -124,7 +124,7 @@ def test_price_command_prints_the_total_and_writes_the_folder(tmp_path: Path):
     assert result.exit_code == 0, result.output
     assert "Total paid: £100,000.00" in result.stdout
     assert "£10,250.00" in result.stdout  # the cut of the claim that crossed the contract cap
-    assert sorted(p.name for p in out.iterdir()) == ["cuts.csv", "payments.csv", "summary.json"]
+    assert sorted(p.name for p in out.iterdir()) == [".sib-sim.json", "cuts.csv", "payments.csv", "summary.json"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".priced")]  # no staging folder left
 
     summary = json.loads((out / "summary.json").read_text())

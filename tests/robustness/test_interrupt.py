@@ -1,10 +1,12 @@
-"""Interrupting a run: Ctrl-C, a killed main process, a killed worker.
+"""Interrupting a run: Ctrl-C, SIGTERM, a killed main process, a killed worker, at named steps.
 
-Each test starts the real console script (`sib-sim run ... --workers 2`) in a session of its own,
-waits until its worker processes exist and have been simulating for a moment, interrupts it, and
-checks: no results folder at the target path (a hidden `.out.incomplete-*` staging folder may remain
-only after SIGKILL of the main process), the exit status, and that no process of the run remains.
-Every wait has a timeout; whatever the test started is killed (by its process group) at the end.
+Each test starts the real console script (`sib-sim run ... --workers 2`) in a session of its own with
+the test hook set (SIB_SIM_TEST_PAUSE=STEP, SIB_SIM_TEST_READY=FILE: sib_sim writes FILE when it
+reaches STEP and waits there until FILE.go exists), waits for FILE, interrupts the run, and checks:
+the exit status, no traceback, no results folder that looks complete, no temporary folder (but after
+SIGKILL, which nothing can handle, a hidden one that the next run removes), and no process of the
+run left. Nothing depends on the clock: every wait is for an event, with a generous bound only so a
+broken run cannot hang the suite. Whatever the test started is killed (by its process group) at the end.
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ GONE = (OSError,) + ((psutil.NoSuchProcess,) if psutil is not None else ())
 ROOT = Path(__file__).resolve().parents[2]
 WTW = ROOT / "scenarios" / "ways_to_wellness.yaml"
 SCRIPT = Path(sys.executable).parent / "sib-sim"
-UNDER_WAY_S = 1.0  # simulating for this long after the workers appear
-EXIT_TIMEOUT_S = 60.0
+EXIT_TIMEOUT_S = 120.0  # bounds on waits for events, not measurements: a loaded machine is slow
+READY_TIMEOUT_S = 300.0
 TRACEBACK = "Traceback (most recent call last)"
 
 
@@ -95,6 +97,14 @@ class Run:
     def out(self) -> Path:
         return self.folder / "out"
 
+    @property
+    def ready(self) -> Path:
+        return self.folder / "ready"
+
+    def go(self) -> None:
+        """Let the paused run go on."""
+        self.ready.with_name("ready.go").write_text("go\n")
+
     def stderr(self) -> str:
         return (self.folder / "stderr.txt").read_text(encoding="utf-8", errors="replace")
 
@@ -108,34 +118,35 @@ class Run:
         """Workers of this run still running (zombies waiting to be reaped count as gone)."""
         return [worker for worker in self.workers if worker.running()]
 
-    def wait_gone(self, timeout: float) -> list:
-        """Wait up to `timeout` s for every recorded worker to end; those still alive."""
+    def wait_gone(self, timeout: float = EXIT_TIMEOUT_S) -> list:
+        """Wait (at most `timeout` s) for every recorded worker to end; those still alive."""
         deadline = time.monotonic() + timeout
         while self.alive() and time.monotonic() < deadline:
             time.sleep(0.1)
         return self.alive()
 
+    def wait(self) -> int:
+        return self.process.wait(timeout=EXIT_TIMEOUT_S)
 
-def _start(folder: Path, replications: int) -> subprocess.Popen:
+
+def _start(folder: Path, replications: int, pause: str | None = None, out: Path | None = None) -> subprocess.Popen:
+    env = {**os.environ, "TMPDIR": str(folder)}  # an internal error's log lands here
+    if pause:
+        env.update(SIB_SIM_TEST_PAUSE=pause, SIB_SIM_TEST_READY=str(folder / "ready"))
     # Output to files, not pipes: an orphaned worker would hold a pipe open and block the reader.
     with open(folder / "stdout.txt", "wb") as stdout, open(folder / "stderr.txt", "wb") as stderr:
         return subprocess.Popen(
             [str(SCRIPT), "run", str(WTW), "--replications", str(replications), "--workers", "2", "--quiet",
-             "--out", str(folder / "out")],
-            stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL, cwd=folder, start_new_session=True,
-            env={**os.environ, "TMPDIR": str(folder)})  # an internal error's log lands here
+             "--out", str(out or folder / "out")],
+            stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL, cwd=folder, start_new_session=True, env=env)
 
 
-def _workers(process: subprocess.Popen, want: int = 2, timeout: float = 60.0) -> list[Proc]:
-    """The run's worker processes, once `want` of them exist."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"the run ended before its workers started ({process.returncode})"
-        children = _children(process.pid)
-        if len(children) >= want:
-            return [Proc.of(pid) for pid in children]
-        time.sleep(0.05)
-    raise AssertionError(f"no {want} worker processes after {timeout} s")
+def _wait_ready(process: subprocess.Popen, ready: Path) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while not ready.exists():
+        assert process.poll() is None, f"the run ended ({process.returncode}) before reaching its pause"
+        assert time.monotonic() < deadline, f"the run did not reach its pause in {READY_TIMEOUT_S} s"
+        time.sleep(0.02)
 
 
 def _kill_group(process: subprocess.Popen) -> None:
@@ -153,21 +164,23 @@ def _kill_group(process: subprocess.Popen) -> None:
 
 
 class Starter:
-    """start(replications) -> a Run under way, its workers recorded; cleanup() kills what is left."""
+    """start(replications, pause) -> a Run paused at that step, its workers recorded; cleanup() kills
+    what is left."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.runs: list[Run] = []
 
-    def __call__(self, replications: int) -> Run:
-        folder = self.folder / f"run{len(self.runs)}"
-        folder.mkdir()
-        process = _start(folder, replications)
+    def __call__(self, replications: int, pause: str = "simulating", folder: Path | None = None,
+                 out: Path | None = None) -> Run:
+        if folder is None:
+            folder = self.folder / f"run{len(self.runs)}"
+            folder.mkdir()
+        process = _start(folder, replications, pause, out)
         run = Run(process, folder, [])
         self.runs.append(run)
-        run.workers = _workers(process)
-        time.sleep(UNDER_WAY_S)
-        assert process.poll() is None, "the run finished before it could be interrupted"
+        _wait_ready(process, run.ready)
+        run.workers = [Proc.of(pid) for pid in _children(process.pid)]
         return run
 
     def cleanup(self) -> None:
@@ -186,11 +199,18 @@ def started(tmp_path: Path) -> Iterator[Starter]:
 
 def _assert_no_results_folder(run: Run, staging_allowed: bool) -> None:
     assert not run.out.exists(), f"{run.out} exists after an interrupted run: {os.listdir(run.out)}"
-    assert not (run.out / "summary.json").exists()
     if not staging_allowed:
         assert run.staging() == [], run.staging()
-    for staged in run.staging():  # whatever remains is hidden and never holds the last file written
+    for staged in run.staging():  # whatever remains is hidden and says it is incomplete
         assert staged.name.startswith(".out.incomplete-")
+        assert json.loads((staged / ".sib-sim.json").read_text())["state"] == "staging"
+
+
+def _assert_clean_exit(run: Run, codes: tuple[int, ...]) -> None:
+    code = run.wait()
+    assert code in codes, (code, run.stderr())
+    assert "interrupted" in run.stderr()
+    assert TRACEBACK not in run.stderr() + run.stdout()
 
 
 # --- a completed run ------------------------------------------------------------------------------
@@ -205,36 +225,51 @@ def test_completed_run_has_its_whole_folder(tmp_path: Path) -> None:
     for name in ("summary.json", "replications.csv", "cashflows.csv", "report.html", "scenario.json"):
         assert (out / name).is_file(), name
     assert json.loads((out / "summary.json").read_text())["manifest"]["replications"] == 4
+    assert json.loads((out / ".sib-sim.json").read_text())["state"] == "complete"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no staging left
     assert TRACEBACK not in (tmp_path / "stderr.txt").read_text()
 
 
-# --- Ctrl-C ---------------------------------------------------------------------------------------
+# --- Ctrl-C and SIGTERM ---------------------------------------------------------------------------
 
-def test_ctrl_c_leaves_no_folder_and_no_process(started) -> None:
-    # 160 replications: several seconds of simulation left when the signal arrives.
+# 160 replications in chunks of 20: the run pauses after the first chunk, with the others in flight.
+@pytest.mark.parametrize("signum,codes", [(signal.SIGINT, (130,)), (signal.SIGTERM, (143, 130))],
+                         ids=["ctrl-c", "sigterm"])
+def test_interrupted_simulation_leaves_no_folder_and_no_process(started, signum, codes) -> None:
     run = started(160)
-    run.process.send_signal(signal.SIGINT)
-    code = run.process.wait(timeout=EXIT_TIMEOUT_S)
-    assert code == 130, (code, run.stderr())
-    assert "interrupted" in run.stderr()
-    assert TRACEBACK not in run.stderr() + run.stdout()
+    assert run.workers, "no worker processes while simulating"
+    run.process.send_signal(signum)
+    _assert_clean_exit(run, codes)
     _assert_no_results_folder(run, staging_allowed=False)
-    assert run.wait_gone(5.0) == [], "worker processes outlived the interrupted run"
+    assert run.wait_gone() == [], "worker processes outlived the interrupted run"
 
 
-def test_ctrl_c_stops_promptly(started) -> None:
-    # 2,000 replications: a minute or more of work; a prompt stop finishes at most the chunks in flight.
-    run = started(2000)
-    signalled = time.monotonic()
-    run.process.send_signal(signal.SIGINT)
-    try:
-        code = run.process.wait(timeout=6.0)
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"still running {time.monotonic() - signalled:.0f} s after Ctrl-C")
-    assert code == 130
+def test_sigterm_to_the_whole_process_group(started) -> None:
+    """Batch schedulers signal every process of the job: the workers end quietly, the run as for one SIGTERM."""
+    run = started(160)
+    os.killpg(run.process.pid, signal.SIGTERM)
+    _assert_clean_exit(run, (143, 130))
     _assert_no_results_folder(run, staging_allowed=False)
-    assert run.wait_gone(5.0) == []
+    assert run.wait_gone() == []
+
+
+@pytest.mark.parametrize("signum,codes", [(signal.SIGINT, (130,)), (signal.SIGTERM, (143, 130))],
+                         ids=["ctrl-c", "sigterm"])
+def test_interrupted_while_writing_leaves_no_folder(started, signum, codes) -> None:
+    run = started(4, pause="staged")  # every file written to the temporary folder, none in place
+    assert run.staging(), "no temporary folder while writing"
+    run.process.send_signal(signum)
+    _assert_clean_exit(run, codes)
+    _assert_no_results_folder(run, staging_allowed=False)
+
+
+@pytest.mark.parametrize("signum,codes", [(signal.SIGINT, (130,)), (signal.SIGTERM, (143, 130))],
+                         ids=["ctrl-c", "sigterm"])
+def test_interrupted_during_start_up(started, signum, codes) -> None:
+    run = started(4, pause="startup")
+    run.process.send_signal(signum)
+    _assert_clean_exit(run, codes)
+    _assert_no_results_folder(run, staging_allowed=False)
 
 
 # --- SIGKILL of the main process ------------------------------------------------------------------
@@ -243,18 +278,18 @@ def test_ctrl_c_stops_promptly(started) -> None:
 class Killed:
     run: Run
     code: int
-    orphans: list[Proc]  # workers still running a few seconds after the main process was killed
+    orphans: list[Proc]  # workers still running after the main process was killed
 
 
 @pytest.fixture(scope="module")
 def killed_main(tmp_path_factory) -> Iterator[Killed]:
-    """One run whose main process is SIGKILLed under way (shared by the two tests below)."""
+    """One run whose main process is SIGKILLed while simulating (shared by the two tests below)."""
     starter = Starter(tmp_path_factory.mktemp("sigkill"))
     try:
         run = starter(400)
         run.process.kill()
         code = run.process.wait(timeout=10)
-        orphans = run.wait_gone(5.0)  # also gives a straggler time to (wrongly) finish the folder
+        orphans = run.wait_gone()  # the workers notice their parent has gone within a second or so
         yield Killed(run, code, orphans)
     finally:
         starter.cleanup()
@@ -269,18 +304,71 @@ def test_sigkill_of_the_main_process_leaves_no_orphan_workers(killed_main: Kille
     assert killed_main.orphans == [], f"orphan worker processes: {[w.pid for w in killed_main.orphans]}"
 
 
+def test_sigkill_while_writing_leaves_nothing_complete_and_the_next_run_cleans_up(started) -> None:
+    run = started(4, pause="staged")
+    run.process.kill()
+    assert run.wait() == -signal.SIGKILL
+    _assert_no_results_folder(run, staging_allowed=True)
+    assert run.staging(), "the killed run's temporary folder (the next run must remove it)"
+    again = _start(run.folder, replications=4)  # the same --out
+    try:
+        assert again.wait(timeout=EXIT_TIMEOUT_S) == 0, run.stderr()
+    finally:
+        _kill_group(again)
+    assert (run.out / "summary.json").is_file()
+    assert run.staging() == [], f"the killed run's temporary folder is still there: {run.staging()}"
+
+
+def test_sigkill_while_replacing_a_folder_keeps_the_folder(started, tmp_path: Path) -> None:
+    """The user always has a folder: killed half-way through replacing it, it is still there with
+    their files, says it is incomplete (no summary.json, `report` refuses it), and the next run
+    completes it and removes what the killed one left."""
+    folder = tmp_path / "replace"
+    folder.mkdir()
+    first = _start(folder, replications=4)
+    try:
+        assert first.wait(timeout=EXIT_TIMEOUT_S) == 0
+    finally:
+        _kill_group(first)
+    out = folder / "out"
+    (out / "my_notes.txt").write_text("keep me\n")
+    for name in ("ready", "ready.go", "stdout.txt", "stderr.txt"):
+        (folder / name).unlink(missing_ok=True)
+    run = started(4, pause="replacing", folder=folder)
+    run.process.kill()
+    assert run.wait() == -signal.SIGKILL
+    assert out.is_dir() and (out / "my_notes.txt").read_text() == "keep me\n"
+    assert not (out / "summary.json").exists()  # does not look complete
+    assert json.loads((out / ".sib-sim.json").read_text())["state"] == "writing"
+    refused = subprocess.run([str(SCRIPT), "report", str(out)], capture_output=True, text=True,
+                             timeout=EXIT_TIMEOUT_S)
+    assert refused.returncode == 2 and "incomplete" in refused.stderr, refused.stderr
+    again = _start(folder, replications=4)
+    try:
+        assert again.wait(timeout=EXIT_TIMEOUT_S) == 0, (folder / "stderr.txt").read_text()
+    finally:
+        _kill_group(again)
+    assert json.loads((out / "summary.json").read_text())["manifest"]["replications"] == 4
+    assert (out / "my_notes.txt").read_text() == "keep me\n"
+    assert json.loads((out / ".sib-sim.json").read_text())["state"] == "complete"
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [".sib-sim.json"]
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []
+
+
 # --- a killed worker ------------------------------------------------------------------------------
 
 def test_killed_worker_fails_the_run_cleanly(started) -> None:
-    run = started(400)
+    run = started(400)  # 16 chunks of 25: most still to do when the worker dies
+    assert len(run.workers) >= 2
     victim, others = run.workers[0], run.workers[1:]
     victim.kill()
-    code = run.process.wait(timeout=EXIT_TIMEOUT_S)
+    run.go()
+    code = run.wait()
     assert code != 0
     err = run.stderr()
     assert TRACEBACK not in err + run.stdout()
     _assert_no_results_folder(run, staging_allowed=False)
-    assert run.wait_gone(5.0) == [], f"workers outlived the failed run: {[w.pid for w in run.alive()]}"
+    assert run.wait_gone() == [], f"workers outlived the failed run: {[w.pid for w in run.alive()]}"
     assert others  # the surviving worker was recorded, and is gone too
     if code == 1:  # reported as an internal error: a short message and a log with the traceback
         log = err.split("Traceback saved to", 1)[-1].strip()

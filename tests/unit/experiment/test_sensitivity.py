@@ -15,6 +15,7 @@ from sib_sim.cli import app
 from sib_sim.experiment import evaluate_points, sensitivity
 from sib_sim.experiment.points import point_values, values_at_quantiles
 from sib_sim.experiment.sensitivity import morris_effects, sobol_indices
+from sib_sim.io.output_folder import Marker, write_marker
 from sib_sim.io.sensitivity_folder import write_sensitivity_folder
 from sib_sim.reports.sensitivity_figures import sensitivity_figure
 
@@ -159,6 +160,7 @@ def test_no_uncertain_parameters_is_a_user_error(small):
 
 def test_folder_keeps_each_method_and_the_results_beside_it(small, tmp_path):
     (tmp_path / "summary.json").write_text("{}")
+    write_marker(tmp_path, Marker("results", "complete", ("summary.json",)))  # a results folder sib_sim wrote
     oneway = sensitivity(small, "oneway", replications=1, workers=1)
     sobol = sensitivity(small, "sobol", samples=2, workers=1)
     write_sensitivity_folder(oneway, tmp_path, sensitivity_figure)

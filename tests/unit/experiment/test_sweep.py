@@ -13,6 +13,7 @@ from sib_sim import UserError, with_overrides
 from sib_sim.cli import app
 from sib_sim.experiment import sweep
 from sib_sim.experiment.sweep import Axis, parse_axis
+from sib_sim.io.output_folder import MARKER, Marker, write_marker
 from sib_sim.io.sensitivity_folder import write_sweep_folder
 from sib_sim.reports.sensitivity_figures import deal_zone
 
@@ -122,10 +123,11 @@ def test_bad_thresholds_are_user_errors(wtw, kwargs, message):
 
 def test_folder_and_figures(wtw, tmp_path):
     (tmp_path / "summary.json").write_text("{}")
+    write_marker(tmp_path, Marker("results", "complete", ("summary.json",)))  # a results folder sib_sim wrote
     for params in ([f"{PRICE}=200:300:2"], [f"{PRICE}=200:300:2", f"{SHARE}=0.4:0.6:3"]):
         result = sweep(wtw, params, replications=2, workers=1)
         folder = write_sweep_folder(result, tmp_path, deal_zone)
-        assert {p.name for p in folder.iterdir()} == {"grid.csv", "deal_zone.png", "sweep.json"}
+        assert {p.name for p in folder.iterdir()} == {"grid.csv", "deal_zone.png", "sweep.json", MARKER}
         document = json.loads((folder / "sweep.json").read_text())
         assert [a["path"] for a in document["axes"]] == [p.split("=")[0] for p in params]
         assert document["simulations"] == 1

@@ -416,18 +416,70 @@ def test_no_investor_no_xirr_and_nan_metrics_left_empty(tmp_path, results):
 # --- LibreOffice, where installed ---------------------------------------------------------------
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+# LibreOffice's default for xlsx files is to trust the cached values (OOXMLRecalcMode 1, "never
+# recalculate"), so a conversion proves nothing about the formulas. 0 is "always recalculate on load".
+RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>{mode}</value></prop></item>
+</oor:items>
+"""
+CACHED = re.compile(r"(</f>|<f[^>]*/>)<v>[^<]*</v>")
 
 
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed; the formulas are checked above")
+def zero_cached_values(source: Path, target: Path) -> int:
+    """A copy of the workbook with every formula's cached value set to 0; the number of values zeroed."""
+    zeroed = 0
+    with zipfile.ZipFile(source) as z, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in z.infolist():
+            data = z.read(item)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                text, n = CACHED.subn(lambda m: m.group(1) + "<v>0</v>", data.decode("utf-8"))
+                data, zeroed = text.encode("utf-8"), zeroed + n
+            out.writestr(item, data)
+    return zeroed
+
+
+def libreoffice_convert(workbook: Path, folder: Path, recalc_mode: int) -> Book:
+    """The workbook as LibreOffice saves it again, loaded with the given recalculation mode."""
+    profile = folder / "profile"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_PROFILE.format(mode=recalc_mode))
+    out = folder / "converted"
+    subprocess.run([SOFFICE, "--headless", "--norestore", f"-env:UserInstallation=file://{profile}",
+                    "--convert-to", "xlsx", "--outdir", str(out), str(workbook)],
+                   check=True, capture_output=True, timeout=600)  # a bound on a hang, not a measurement
+    return read_book(out / workbook.name)
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (.ci/run installs Debian's "
+                                            "libreoffice-calc); the formulas are checked above without it")
 def test_libreoffice_recalculates_the_same_numbers(book, workbook_path, tmp_path):
-    out = tmp_path / "recalculated"
-    subprocess.run([SOFFICE, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
-                    "--convert-to", "xlsx", "--outdir", str(out), str(workbook_path)],
-                   check=True, capture_output=True, timeout=180)
-    recalculated = read_book(out / workbook_path.name)
+    """Every cached value zeroed first: only a real recalculation can give the numbers back."""
+    zeroed = tmp_path / "workbook.xlsx"
+    assert zero_cached_values(workbook_path, zeroed) == len(formula_cells(book))
+    recalculated = libreoffice_convert(zeroed, tmp_path / "always", recalc_mode=0)
+    wrong = []
     for sheet, ref, cell in formula_cells(book):
         got = recalculated.sheets[sheet][ref].value
-        assert got == cell.value if isinstance(cell.value, str) else close(got, cell.value), f"{sheet}!{ref}"
+        if not (got == cell.value if isinstance(cell.value, str) else close(got, cell.value)):
+            wrong.append((sheet, ref, got, cell.value))
+    assert wrong == [], wrong[:10]
+    # The check has teeth: the same workbook loaded without recalculation keeps the zeros.
+    trusted = libreoffice_convert(zeroed, tmp_path / "never", recalc_mode=1)
+    nonzero = [(s, r) for s, r, c in formula_cells(book) if isinstance(c.value, float) and abs(c.value) > 1e-6]
+    assert nonzero and all(trusted.sheets[s][r].value in (0, 0.0, "0") for s, r in nonzero)
+
+
+def test_equal_runs_give_byte_equal_workbooks(results, tmp_path):
+    """No wall-clock creation time in docProps/core.xml, nor anywhere else."""
+    first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
+    write_workbook(results, first)
+    with zipfile.ZipFile(first) as z:
+        core = z.read("docProps/core.xml").decode("utf-8")
+    assert "2000-01-01T00:00:00Z" in core
+    write_workbook(results, second)
+    assert first.read_bytes() == second.read_bytes()
 
 
 def live_ref(book: Book, label: str) -> str:
