@@ -12,13 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import simpy
 
 from ..rng import Streams
 from ..scenario import Scenario
 from ..scenario.cohort import Cohort
 from ..scenario.service import Service
-from .caseload import CaseloadPool, arrivals_process, staffing_process
 from .referrals import ReferralDraws, draw_referrals
 from .waiting_list import QueueResult, run_waiting_list
 
@@ -125,6 +123,10 @@ def run_queue(scenario: Scenario, ready: np.ndarray, service_months: np.ndarray,
         return run_waiting_list(ready, service_months, steps, max_wait, horizon)
     if engine != "simpy":
         raise ValueError(f"unknown flow engine {engine!r}: use fast or simpy")
+    import simpy  # only the reference engine needs it
+
+    from .caseload import CaseloadPool, arrivals_process, staffing_process
+
     env = simpy.Environment()
     pool = CaseloadPool(env, service_months, max_wait)
     env.process(staffing_process(env, pool, steps))
