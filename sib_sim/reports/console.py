@@ -16,7 +16,7 @@ from ..experiment.sweep import SweepResult
 from ..scenario.terms import Terms
 from .compare_table import comparison_rows
 from .pricing import claims_table, cuts_table, pricing_summary
-from .sensitivity_figures import short_label
+from .labels import short_label  # not sensitivity_figures: tables load no matplotlib
 from .summary_table import SYMBOLS, probability_lines, summary_rows
 
 

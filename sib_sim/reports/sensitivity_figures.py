@@ -15,16 +15,11 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from .figures import BLUE, GREEN, GREY, ORANGE, RED
+from .labels import short_label
 
 if TYPE_CHECKING:  # annotations only: reports never run anything
     from ..experiment.sensitivity import SensitivityResult
     from ..experiment.sweep import SweepResult
-
-
-def short_label(path: str) -> str:
-    """A parameter path in a few words: its last two segments ("non_elective effect during support")."""
-    parts = path.split(".")
-    return " ".join(parts[-2:]).replace("_", " ")
 
 
 def _metric_axis(ax: Axes, axis: str = "x") -> None:

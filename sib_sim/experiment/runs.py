@@ -1,0 +1,52 @@
+"""simulate, evaluate and run: the experiment API behind sib_sim.experiment (imported lazily there)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from ..contract import apply_contract
+from ..finance import cash_flows
+from ..measure import OutcomeDefinitions, OutcomeLedger
+from ..scenario import Scenario
+from .executor import Progress, simulate_replications
+from .metrics import monthly_streams, replications_table
+from .results import Results
+
+
+def simulate(scenario: Scenario, replications: Sequence[int] | None = None, seed: int | None = None,
+             workers: int | None = None, progress: Progress | None = None,
+             definitions: OutcomeDefinitions | None = None, scheduler: str | None = None,
+             parameter_sets: Sequence[Mapping[str, float]] | None = None) -> OutcomeLedger:
+    """Simulate and measure cohorts: the expensive part, independent of contract and finance terms.
+
+    `definitions`: the participant-level outcomes to count, by default those of the scenario's own
+    contract; to re-price under other contracts, pass `definitions_for([c1, c2, ...])`.
+    `scheduler`: a Dask scheduler address (tcp://HOST:PORT) to run on a cluster; default: local processes.
+    `parameter_sets`: one {uncertain path: value} per replication, used instead of drawing them
+    (sensitivity design points); replication i's random streams still come from (seed, i).
+    """
+    reps = list(range(scenario.run.replications)) if replications is None else list(replications)
+    return simulate_replications(scenario, scenario.run.seed if seed is None else seed, reps, workers,
+                                 scheduler, progress, definitions, parameter_sets)
+
+
+def evaluate(scenario: Scenario, ledger: OutcomeLedger, seed: int | None = None,
+             replications: Sequence[int] | None = None) -> Results:
+    """Price measured cohorts under the scenario's contract and finance terms (cheap, vectorised)."""
+    reps = np.arange(ledger.n_replications) if replications is None else np.asarray(replications)
+    payments = apply_contract(scenario.contract, ledger)
+    flows = cash_flows(scenario, payments, ledger)
+    table = replications_table(reps, ledger, payments, flows, scenario.contract)
+    return Results(scenario, scenario.run.seed if seed is None else seed, table,
+                   monthly_streams(ledger, payments, flows), ledger.star_change_histogram.sum(axis=0))
+
+
+def run(scenario: Scenario, replications: int | None = None, seed: int | None = None,
+        workers: int | None = None, progress: Progress | None = None, scheduler: str | None = None) -> Results:
+    """Run a scenario: replications x (simulate -> measure -> contract -> finance)."""
+    n = scenario.run.replications if replications is None else replications
+    ledger = simulate(scenario, range(n), seed, workers, progress, scheduler=scheduler)
+    return evaluate(scenario, ledger, seed)
+
