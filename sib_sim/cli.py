@@ -23,8 +23,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from .errors import UserError
 # Only light imports up here, so `sib-sim --help` starts quickly: each command imports what it uses
 # (pandas, matplotlib, scipy, xlsxwriter and jinja2 come with the modules below it).
-from .experiment.defaults import DEFAULT_HURDLE, DEFAULT_METRIC, DEFAULT_PROBABILITY, DEFAULT_REPLICATIONS
-from .experiment.defaults import DEFAULT_SAMPLES
+from .defaults import DEFAULT_HURDLE, DEFAULT_METRIC, DEFAULT_PROBABILITY, DEFAULT_REPLICATIONS
+from .defaults import DEFAULT_SAMPLES
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Simulate outcomes contracts (social impact bonds): payments, costs and returns.")

@@ -1,43 +1,61 @@
-"""Replications of a scenario, and re-pricing measured cohorts under other terms.
-
-Names are imported on first use (PEP 562): the command line reads the defaults in
-experiment.defaults without loading pandas and the rest of the output stack.
-"""
+"""Replications of a scenario, and re-pricing measured cohorts under other terms."""
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
 
-_PUBLIC = {
-    "Results": ".results", "summarise": ".summary",
-    "evaluate": ".runs", "run": ".runs", "simulate": ".runs",
-    "Comparison": ".compare", "compare": ".compare", "term_differences": ".compare",
-    "evaluate_points": ".points",
-    "SensitivityResult": ".sensitivity", "sensitivity": ".sensitivity",  # SALib is imported only when used
-    "SweepResult": ".sweep", "sweep": ".sweep",
-}
+import numpy as np
 
-__all__ = sorted(_PUBLIC)
-
-if TYPE_CHECKING:
-    from .compare import Comparison, compare, term_differences
-    from .points import evaluate_points
-    from .results import Results
-    from .runs import evaluate, run, simulate
-    from .sensitivity import SensitivityResult, sensitivity
-    from .summary import summarise
-    from .sweep import SweepResult, sweep
+from ..contract import apply_contract
+from ..finance import cash_flows
+from ..measure import OutcomeDefinitions, OutcomeLedger
+from ..scenario import Scenario
+from .executor import Progress, simulate_replications
+from .metrics import monthly_streams, replications_table
+from .results import Results
+from .summary import summarise
 
 
-def __getattr__(name: str) -> Any:
-    module = _PUBLIC.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+def simulate(scenario: Scenario, replications: Sequence[int] | None = None, seed: int | None = None,
+             workers: int | None = None, progress: Progress | None = None,
+             definitions: OutcomeDefinitions | None = None, scheduler: str | None = None,
+             parameter_sets: Sequence[Mapping[str, float]] | None = None) -> OutcomeLedger:
+    """Simulate and measure cohorts: the expensive part, independent of contract and finance terms.
+
+    `definitions`: the participant-level outcomes to count, by default those of the scenario's own
+    contract; to re-price under other contracts, pass `definitions_for([c1, c2, ...])`.
+    `scheduler`: a Dask scheduler address (tcp://HOST:PORT) to run on a cluster; default: local processes.
+    `parameter_sets`: one {uncertain path: value} per replication, used instead of drawing them
+    (sensitivity design points); replication i's random streams still come from (seed, i).
+    """
+    reps = list(range(scenario.run.replications)) if replications is None else list(replications)
+    return simulate_replications(scenario, scenario.run.seed if seed is None else seed, reps, workers,
+                                 scheduler, progress, definitions, parameter_sets)
 
 
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_PUBLIC))
+def evaluate(scenario: Scenario, ledger: OutcomeLedger, seed: int | None = None,
+             replications: Sequence[int] | None = None) -> Results:
+    """Price measured cohorts under the scenario's contract and finance terms (cheap, vectorised)."""
+    reps = np.arange(ledger.n_replications) if replications is None else np.asarray(replications)
+    payments = apply_contract(scenario.contract, ledger)
+    flows = cash_flows(scenario, payments, ledger)
+    table = replications_table(reps, ledger, payments, flows, scenario.contract)
+    return Results(scenario, scenario.run.seed if seed is None else seed, table,
+                   monthly_streams(ledger, payments, flows), ledger.star_change_histogram.sum(axis=0))
+
+
+def run(scenario: Scenario, replications: int | None = None, seed: int | None = None,
+        workers: int | None = None, progress: Progress | None = None, scheduler: str | None = None) -> Results:
+    """Run a scenario: replications x (simulate -> measure -> contract -> finance)."""
+    n = scenario.run.replications if replications is None else replications
+    ledger = simulate(scenario, range(n), seed, workers, progress, scheduler=scheduler)
+    return evaluate(scenario, ledger, seed)
+
+
+from .compare import Comparison, compare, term_differences  # noqa: E402 - uses evaluate above
+from .points import evaluate_points  # noqa: E402
+from .sensitivity import SensitivityResult, sensitivity  # noqa: E402 - SALib is imported only when used
+from .sweep import SweepResult, sweep  # noqa: E402
+
+__all__ = ["Comparison", "Results", "SensitivityResult", "SweepResult", "compare", "evaluate", "evaluate_points",
+           "run", "sensitivity", "simulate", "summarise", "sweep", "term_differences"]

@@ -20,7 +20,7 @@ import pandas as pd
 from ..errors import UserError
 from ..scenario import Scenario
 from ..scenario.overrides import did_you_mean
-from .defaults import DEFAULT_REPLICATIONS, DEFAULT_SAMPLES  # shown in the CLI help
+from ..defaults import DEFAULT_REPLICATIONS, DEFAULT_SAMPLES  # shown in the CLI help
 from .executor import Progress
 from .parameters import check_parameters
 from .points import (DEFAULT_METRIC, check_metric, metric_matrix, metric_names, point_values,

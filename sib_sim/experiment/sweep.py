@@ -23,7 +23,7 @@ from ..measure import definitions_for
 from ..scenario import Scenario
 from ..scenario.overrides import canonical_path, value_at, with_overrides
 from .compare import simulation_key
-from .defaults import DEFAULT_HURDLE, DEFAULT_PROBABILITY  # shown in the CLI help
+from ..defaults import DEFAULT_HURDLE, DEFAULT_PROBABILITY  # shown in the CLI help
 from .executor import Progress, simulate_replications
 
 FORMAT_HINT = "expected PATH=LO:HI:N, e.g. --param contract.outcomes.wellbeing.price=200:400:5"

@@ -1,4 +1,4 @@
-"""Defaults the command line shows in its help, kept apart so reading them loads nothing heavy."""
+"""Defaults the command line shows in its help, kept outside experiment/ so reading them loads nothing heavy."""
 
 DEFAULT_SAMPLES = {"morris": 10, "sobol": 64}  # Morris trajectories; Sobol base sample N
 DEFAULT_REPLICATIONS = {"oneway": 20, "morris": 4, "sobol": 1}  # per design point
