@@ -9,6 +9,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import Enum
 from functools import partial
 import tempfile
 import traceback
@@ -20,26 +21,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+from .defaults import DEFAULT_HURDLE, DEFAULT_METRIC, DEFAULT_PROBABILITY, DEFAULT_REPLICATIONS
+from .defaults import DEFAULT_SAMPLES
 from .errors import UserError
-from .experiment.compare import simulation_key
-from .experiment import compare as compare_variants
-from .experiment import run as run_scenario
-from .experiment.sensitivity import DEFAULT_SAMPLES, design_points, sensitivity as analyse
-from .experiment.sensitivity import DEFAULT_REPLICATIONS, check_settings
-from .experiment.points import DEFAULT_METRIC, uncertain_paths
-from .experiment.sweep import DEFAULT_HURDLE, DEFAULT_PROBABILITY, count_simulations, parse_axis
-from .experiment.sweep import sweep as sweep_terms
-from .io.sensitivity_folder import write_sensitivity_folder, write_sweep_folder
-from .reports.sensitivity_figures import deal_zone, sensitivity_figure
-from .io.compare_folder import write_compare_folder
-from .io.observed import price_outcomes
-from .io.pricing_folder import write_pricing_folder
-from .io.output_folder import check_folder, pause, write_new_file
-from .io.results_folder import write_report, write_results_folder
-from .io.scenario_file import read_scenario_file, read_terms_file, scenario_json_schema, starter_scenario
-from .reports import make_figures
-from .reports.console import print_comparison, print_pricing, print_sensitivity, print_summary, print_sweep
 from .launch import exit_status
+
+# Only light imports up here, so `sib-sim --help` starts quickly: each command imports what it uses
+# (pandas, matplotlib, scipy, xlsxwriter and jinja2 come with the modules below it).
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Simulate outcomes contracts (social impact bonds): payments, costs and returns.")
@@ -80,10 +68,22 @@ def _handled(interrupted: str = "interrupted: nothing written") -> Iterator[None
         _fail_internal(e)
 
 
+class Engine(str, Enum):
+    fast = "fast"
+    simpy = "simpy"
+
+
+def _with_engine(overrides: tuple[str, ...], engine: Optional[Engine]) -> tuple[str, ...]:
+    """--engine is run.engine set for this command (and recorded with the other overrides)."""
+    return overrides if engine is None else overrides + (f"run.engine={engine.value}",)
+
+
 ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
 SetOpt = Annotated[Optional[list[str]], typer.Option("--set", help="Override a value: a.b.c=value (repeatable).")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Write into an existing folder that sib-sim did not "
                                          "write: files with sib-sim's names are replaced, the rest kept.")]
+EngineOpt = Annotated[Optional[Engine], typer.Option(help="Waiting-list engine: fast (computed directly) or "
+                                                     "simpy (the reference); default: run.engine, fast.")]
 SchedulerOpt = Annotated[Optional[str], typer.Option(help="Dask scheduler address, e.g. tcp://10.0.0.5:8786; "
                                                         "default: local processes.")]
 
@@ -94,6 +94,8 @@ def validate(scenario: ScenarioArg, set_: SetOpt = None) -> None:
 
     Example: sib-sim validate scenarios/ways_to_wellness.yaml
     """
+    from .io.scenario_file import read_scenario_file
+
     with _handled():
         loaded = read_scenario_file(scenario, tuple(set_ or ()))
     s = loaded.scenario
@@ -109,6 +111,7 @@ def run(
     workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Results folder (default: results/<name>).")] = None,
     set_: SetOpt = None,
+    engine: EngineOpt = None,
     scheduler: SchedulerOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print summary.json (manifest and metrics) to "
@@ -119,7 +122,14 @@ def run(
 
     Example: sib-sim run scenarios/ways_to_wellness.yaml --replications 200 --out results/wtw
     """
-    overrides = tuple(set_ or ())
+    from .experiment import run as run_scenario
+    from .io.output_folder import check_folder
+    from .io.results_folder import write_results_folder
+    from .io.scenario_file import read_scenario_file
+    from .reports import make_figures
+    from .reports.console import print_summary
+
+    overrides = _with_engine(tuple(set_ or ()), engine)
     with _handled():
         loaded = read_scenario_file(scenario, overrides)
         target = out_dir or Path("results") / loaded.scenario.name
@@ -160,6 +170,12 @@ def price(
 
     Example: sib-sim price scenarios/ways_to_wellness.yaml --outcomes observed.csv --out priced/2017q1
     """
+    from .io.observed import price_outcomes
+    from .io.output_folder import check_folder
+    from .io.pricing_folder import write_pricing_folder
+    from .io.scenario_file import read_terms_file
+    from .reports.console import print_pricing
+
     overrides = tuple(set_ or ())
     with _handled():
         if out_dir is not None:
@@ -183,6 +199,7 @@ def compare(
     workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write compare.json and each variant's "
                                                     "replications to this folder.")] = None,
+    engine: EngineOpt = None,
     scheduler: SchedulerOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
     force: ForceOpt = False,
@@ -195,12 +212,19 @@ def compare(
 
     Example: sib-sim compare scenarios/ways_to_wellness.yaml scenarios/ways_to_wellness_direct.yaml
     """
+    from .experiment import compare as compare_variants
+    from .experiment.compare import simulation_key
+    from .io.compare_folder import write_compare_folder
+    from .io.output_folder import check_folder
+    from .io.scenario_file import read_scenario_file
+    from .reports.console import print_comparison
+
     if len(scenarios) < 2:
         _fail_user(UserError("compare needs at least two scenario files (the first is the base)"))
     with _handled():
         if out_dir is not None:
             check_folder(out_dir, "compare", force)
-        loaded = [read_scenario_file(path) for path in scenarios]
+        loaded = [read_scenario_file(path, _with_engine((), engine)) for path in scenarios]
         variants = [f.scenario for f in loaded]
         n = replications or variants[0].run.replications
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
@@ -224,6 +248,8 @@ def report(folder: Annotated[Path, typer.Argument(help="A results folder written
 
     Example: sib-sim report results/ways_to_wellness
     """
+    from .io.results_folder import write_report
+
     with _handled():
         target = write_report(folder)
     out.print(f"Report written to {target}", highlight=False)
@@ -232,12 +258,16 @@ def report(folder: Annotated[Path, typer.Argument(help="A results folder written
 # --- sensitivity and sweep -----------------------------------------------------------------------
 
 def _advance(bar: Progress, task: object, k: int) -> None:
+    from .io.output_folder import pause
+
     bar.advance(task, k)
     pause("simulating")  # a test hook: a no-op unless SIB_SIM_TEST_PAUSE names this step
 
 
 def _check_container(out_dir: Path, sub: str, force: bool) -> None:
     """sensitivity/ and sweep/ go in a results folder: check both before anything is computed."""
+    from .io.output_folder import check_folder
+
     check_folder(out_dir, "results", force)
     if out_dir.is_dir():
         check_folder(out_dir / sub, sub, force)
@@ -267,6 +297,7 @@ def sensitivity(
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Results folder to add sensitivity/ to "
                                                     "(default: results/<name>).")] = None,
     set_: SetOpt = None,
+    engine: EngineOpt = None,
     scheduler: SchedulerOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
     force: ForceOpt = False,
@@ -278,7 +309,14 @@ def sensitivity(
     Example: sib-sim sensitivity scenarios/ways_to_wellness.yaml --method sobol --samples 128
     --metric investor_multiple
     """
-    overrides = tuple(set_ or ())
+    from .experiment.points import uncertain_paths
+    from .experiment.sensitivity import check_settings, design_points, sensitivity as analyse
+    from .io.scenario_file import read_scenario_file
+    from .io.sensitivity_folder import write_sensitivity_folder
+    from .reports.console import print_sensitivity
+    from .reports.sensitivity_figures import sensitivity_figure
+
+    overrides = _with_engine(tuple(set_ or ()), engine)
     with _handled("interrupted: nothing written"):
         loaded = read_scenario_file(scenario, overrides)
         s = loaded.scenario
@@ -312,6 +350,7 @@ def sweep(
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Results folder to add sweep/ to "
                                                     "(default: results/<name>).")] = None,
     set_: SetOpt = None,
+    engine: EngineOpt = None,
     scheduler: SchedulerOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
     force: ForceOpt = False,
@@ -325,7 +364,13 @@ def sweep(
     Example: sib-sim sweep scenarios/ways_to_wellness.yaml --param contract.outcomes.wellbeing.price=100:500:5
     --param contract.outcomes.secondary_care.share=0.3:0.7:5 --hurdle 1.5
     """
-    overrides = tuple(set_ or ())
+    from .experiment.sweep import count_simulations, parse_axis, sweep as sweep_terms
+    from .io.scenario_file import read_scenario_file
+    from .io.sensitivity_folder import write_sweep_folder
+    from .reports.console import print_sweep
+    from .reports.sensitivity_figures import deal_zone
+
+    overrides = _with_engine(tuple(set_ or ()), engine)
     with _handled("interrupted: nothing written"):
         loaded = read_scenario_file(scenario, overrides)
         s = loaded.scenario
@@ -351,6 +396,9 @@ def init(path: Annotated[Path, typer.Argument(help="Where to write the starter s
 
     Example: sib-sim init my_programme.yaml && sib-sim validate my_programme.yaml
     """
+    from .io.output_folder import write_new_file
+    from .io.scenario_file import starter_scenario
+
     with _handled():
         write_new_file(path, starter_scenario(), force)
     out.print(f"Starter scenario written to {path}; check it with: sib-sim validate {path}", highlight=False)
@@ -364,6 +412,9 @@ def schema(path: Annotated[Optional[Path], typer.Argument(help="Where to write t
 
     Example: sib-sim schema sib-sim.schema.json   (then point your editor's YAML plug-in at it)
     """
+    from .io.output_folder import write_new_file
+    from .io.scenario_file import scenario_json_schema
+
     text = json.dumps(scenario_json_schema(), indent=2) + "\n"
     if path is None:
         typer.echo(text, nl=False)

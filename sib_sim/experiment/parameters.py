@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -21,7 +23,18 @@ def draw_parameters(scenario: Scenario, rng: np.random.Generator) -> dict[str, f
     """One value per uncertain parameter by inverse CDF: one uniform each, in path order."""
     paths = parameter_paths(scenario)
     quantiles = rng.random(len(paths))
-    return {path: scenario.uncertainty[path].ppf(float(q)) for path, q in zip(paths, quantiles)}
+    return {path: _ppf(scenario.uncertainty[path], float(q)) for path, q in zip(paths, quantiles)}
+
+
+def _ppf(dist: Any, q: float) -> float:
+    """dist.ppf(q), with the frozen scipy distribution built once per process rather than once per
+    replication (building one cost more than the rest of a replication's model)."""
+    return float(_frozen(dist).ppf(min(max(q, TAIL), 1.0 - TAIL)))
+
+
+@lru_cache(maxsize=256)
+def _frozen(dist: Any) -> Any:
+    return dist.frozen()
 
 
 def point_values(scenario: Scenario) -> dict[str, float]:

@@ -17,12 +17,12 @@ import pandas as pd
 from ..errors import UserError
 from ..scenario import Scenario
 from ..scenario.overrides import did_you_mean
+from ..defaults import DEFAULT_METRIC  # shown in the CLI help
 from .executor import Progress
 from .parameters import parameter_paths
 from .replicate import simulate_replication
 
 Point = Mapping[str, float]
-DEFAULT_METRIC = "payments_total"
 
 
 def uncertain_paths(scenario: Scenario) -> list[str]:

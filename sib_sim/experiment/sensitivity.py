@@ -20,14 +20,13 @@ import pandas as pd
 from ..errors import UserError
 from ..scenario import Scenario
 from ..scenario.overrides import did_you_mean
+from ..defaults import DEFAULT_REPLICATIONS, DEFAULT_SAMPLES  # shown in the CLI help
 from .executor import Progress
 from .parameters import check_parameters
 from .points import (DEFAULT_METRIC, check_metric, metric_matrix, metric_names, point_values,
                      replications_for, simulate_points, uncertain_paths, values_at_quantiles)
 
 METHODS = ("oneway", "morris", "sobol")
-DEFAULT_SAMPLES = {"morris": 10, "sobol": 64}  # Morris trajectories; Sobol base sample N
-DEFAULT_REPLICATIONS = {"oneway": 20, "morris": 4, "sobol": 1}  # per design point
 MORRIS_LEVELS = 4
 P_LOW, P_HIGH = 0.1, 0.9  # the tornado's low and high values
 RESAMPLES = 1000  # bootstrap resamples for the confidence intervals

@@ -23,10 +23,9 @@ from ..measure import definitions_for
 from ..scenario import Scenario
 from ..scenario.overrides import canonical_path, value_at, with_overrides
 from .compare import simulation_key
+from ..defaults import DEFAULT_HURDLE, DEFAULT_PROBABILITY  # shown in the CLI help
 from .executor import Progress, simulate_replications
 
-DEFAULT_HURDLE = 1.0
-DEFAULT_PROBABILITY = 0.8
 FORMAT_HINT = "expected PATH=LO:HI:N, e.g. --param contract.outcomes.wellbeing.price=200:400:5"
 
 

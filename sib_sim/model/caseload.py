@@ -24,6 +24,7 @@ class CaseloadPool:
         n = service_months.size
         self.start = np.full(n, np.nan)
         self.gave_up = np.zeros(n, dtype=bool)
+        self.order: list[int] = []  # patients in the order they started
         self._queue: deque[int] = deque()
 
     def arrive(self, patient: int) -> None:
@@ -42,6 +43,7 @@ class CaseloadPool:
     def _start(self, patient: int) -> None:
         self.in_use += 1
         self.start[patient] = self.env.now
+        self.order.append(patient)
         self.env.timeout(self.service_months[patient]).callbacks.append(self._finish)
 
     def _finish(self, _event: simpy.Event) -> None:

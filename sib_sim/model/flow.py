@@ -1,8 +1,10 @@
-"""The patient flow in simpy: referral -> engagement -> waiting list -> support -> exit.
+"""The patient flow: referral -> engagement -> waiting list -> support -> exit.
 
 Everything that does not depend on the queue (who engages, how long support would last) is drawn up
-front with numpy, so simpy only sees the events where the state changes: a patient becoming ready,
-a slot freeing, a patient giving up on the wait, a staffing change.
+front, each from a fixed number of uniforms per referral inverted through its distribution function,
+so a change in one probability or rate moves only the patients it concerns (common random numbers
+hold between paired runs). The waiting list then runs in one of two engines on the same draws: the
+fast engine (model/waiting_list.py, the default) or simpy (model/caseload.py, the reference).
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import simpy
 
 from ..rng import Streams
 from ..scenario import Scenario
-from .caseload import CaseloadPool, arrivals_process, staffing_process
-from .referrals import draw_cohort_referrals
+from ..scenario.cohort import Cohort
+from ..scenario.service import Service
+from .referrals import ReferralDraws, draw_cohort_referrals
+from .waiting_list import QueueResult, run_waiting_list
 
 
 @dataclass(frozen=True)
@@ -34,50 +37,101 @@ class Flow:
     area: np.ndarray | None = None  # each referral's area, where areas have their own referral profiles
 
 
+@dataclass(frozen=True)
+class FlowDraws:
+    """What the queue needs, drawn before it runs: per referral in time order."""
+
+    referral: np.ndarray
+    group: np.ndarray
+    accepted: np.ndarray
+    ready: np.ndarray  # NaN for those not accepted
+    planned: np.ndarray  # programme length if they stay
+    leave: np.ndarray  # months until they would disengage (inf: never)
+    area: np.ndarray | None = None  # where areas have their own referral profiles
+
+
 def capacity_steps(scenario: Scenario) -> list[tuple[float, int]]:
     per_worker = scenario.service.caseload_per_worker
     return [(s.from_month, int(np.floor(s.fte * per_worker + 1e-9))) for s in scenario.service.link_worker_fte]
 
 
-def simulate_flow(scenario: Scenario, streams: Streams) -> Flow:
-    horizon = scenario.run.horizon_months
+def draw_flow(scenario: Scenario, streams: Streams) -> FlowDraws:
     cohort, service = scenario.cohort, scenario.service
-    referral, area = draw_cohort_referrals(cohort, horizon, streams.referrals)
-    n = referral.size
-    shares = np.array([g.share for g in cohort.groups])
-    group = streams.engagement.choice(len(shares), size=n, p=shares / shares.sum())
-    accepted = streams.engagement.random(n) < cohort.p_engage
+    draws, area = draw_cohort_referrals(cohort, scenario.run.horizon_months, streams.referrals,
+                                        streams.engagement, streams.duration)
+    group = draw_group(cohort, draws.uniform("group"))
+    accepted = draws.uniform("engage") < cohort.p_engage
     if cohort.enrolment_cap is not None:
         accepted &= np.cumsum(accepted) <= cohort.enrolment_cap
-    delay = streams.engagement.exponential(cohort.first_appointment_delay_months, n) \
-        if cohort.first_appointment_delay_months > 0 else np.zeros(n)
-    ready = np.where(accepted, referral + delay, np.nan)
+    delay = -np.log1p(-draws.uniform("delay")) * cohort.first_appointment_delay_months
+    ready = np.where(accepted, draws.times + delay, np.nan)
+    planned, leave = draw_durations(service, draws)
+    return FlowDraws(draws.times, group, accepted, ready, planned, leave, area)
 
-    planned = streams.duration.uniform(service.support_months_min, service.support_months_max, n)
+
+def draw_group(cohort: Cohort, u: np.ndarray) -> np.ndarray:
+    """Group by inverting the shares' distribution function (group i covers its share of [0, 1))."""
+    shares = np.array([g.share for g in cohort.groups], dtype=float)
+    edges = np.cumsum(shares / shares.sum())[:-1]
+    return np.searchsorted(edges, u, side="right")
+
+
+def draw_durations(service: Service, draws: ReferralDraws) -> tuple[np.ndarray, np.ndarray]:
+    """Programme length (uniform between the bounds) and time to disengage (exponential at the
+    continuous rate whose monthly probability is the hazard), each inverted from one uniform."""
+    planned = service.support_months_min + draws.uniform("planned") * (service.support_months_max
+                                                                         - service.support_months_min)
     hazard = service.disengagement_per_month
-    leave = (streams.duration.exponential(1.0, n) / -np.log1p(-hazard)) if hazard > 0 else np.full(n, np.inf)
-    service_months = np.minimum(planned, leave)
+    with np.errstate(divide="ignore"):
+        leave = -np.log1p(-draws.uniform("leave")) / -np.log1p(-hazard) if hazard > 0 \
+            else np.full(planned.size, np.inf)
+    return planned, leave
 
-    start, gave_up = _queue_in_simpy(scenario, ready, service_months)
+
+def simulate_flow(scenario: Scenario, streams: Streams, engine: str | None = None) -> Flow:
+    d = draw_flow(scenario, streams)
+    service_months = np.minimum(d.planned, d.leave)
+    start, gave_up = queue_flow(scenario, d.ready, service_months, engine or scenario.run.engine)
     started = ~np.isnan(start)
     end = np.where(started, start + service_months, np.nan)
-    completed = started & (planned <= leave)
-    gave_up_month = np.where(gave_up, ready + service.max_wait_months, np.nan)
-    return Flow(referral, group, accepted, ready, start, end, completed, gave_up, gave_up_month, area)
+    completed = started & (d.planned <= d.leave)
+    gave_up_month = np.where(gave_up, d.ready + scenario.service.max_wait_months, np.nan)
+    return Flow(d.referral, d.group, d.accepted, d.ready, start, end, completed, gave_up, gave_up_month, d.area)
 
 
-def _queue_in_simpy(scenario: Scenario, ready: np.ndarray, service_months: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Run the waiting list and caseload; returns start months (NaN: never started) and give-ups."""
-    horizon = scenario.run.horizon_months
-    candidates = np.flatnonzero(~np.isnan(ready) & (ready < horizon))
-    order = candidates[np.argsort(ready[candidates], kind="stable")]
-    env = simpy.Environment()
-    pool = CaseloadPool(env, service_months[order], scenario.service.max_wait_months)
-    env.process(staffing_process(env, pool, capacity_steps(scenario)))
-    env.process(arrivals_process(env, pool, ready[order]))
-    env.run(until=horizon)
+def queue_flow(scenario: Scenario, ready: np.ndarray, service_months: np.ndarray,
+               engine: str) -> tuple[np.ndarray, np.ndarray]:
+    """Start months (NaN: never started) and give-ups per referral, from the chosen engine."""
+    order = queue_order(scenario, ready)
+    result = run_queue(scenario, ready[order], service_months[order], engine)
     start = np.full(ready.size, np.nan)
     gave_up = np.zeros(ready.size, dtype=bool)
-    start[order] = pool.start
-    gave_up[order] = pool.gave_up
+    start[order] = result.start
+    gave_up[order] = result.gave_up
     return start, gave_up
+
+
+def queue_order(scenario: Scenario, ready: np.ndarray) -> np.ndarray:
+    """Referrals who join the list before the horizon, in the order they become ready."""
+    candidates = np.flatnonzero(~np.isnan(ready) & (ready < scenario.run.horizon_months))
+    return candidates[np.argsort(ready[candidates], kind="stable")]
+
+
+def run_queue(scenario: Scenario, ready: np.ndarray, service_months: np.ndarray, engine: str) -> QueueResult:
+    """The waiting list over patients in ready order, in the fast engine or in simpy."""
+    steps, max_wait = capacity_steps(scenario), scenario.service.max_wait_months
+    horizon = float(scenario.run.horizon_months)
+    if engine == "fast":
+        return run_waiting_list(ready, service_months, steps, max_wait, horizon)
+    if engine != "simpy":
+        raise ValueError(f"unknown flow engine {engine!r}: use fast or simpy")
+    import simpy  # only the reference engine needs it
+
+    from .caseload import CaseloadPool, arrivals_process, staffing_process
+
+    env = simpy.Environment()
+    pool = CaseloadPool(env, service_months, max_wait)
+    env.process(staffing_process(env, pool, steps))
+    env.process(arrivals_process(env, pool, ready))
+    env.run(until=horizon)
+    return QueueResult(pool.start, pool.gave_up, np.array(pool.order, dtype=np.int64))

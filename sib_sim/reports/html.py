@@ -27,7 +27,7 @@ from .html_analyses import Analyses, sensitivity_section, sweep_section
 from .labels import variant_line
 
 from .html_parts import (
-    DASH, FIGURE_TEXT, Figure, Formats, Headline, MAX_SENSITIVITY_ROWS, Metrics, Row, STAT_HEADERS, Section,
+    DASH, FIGURE_TEXT, Figure, Formats, Headline, Metrics, Row, STAT_HEADERS, Section,
     Table, by_id, commissioner_name, display_path, finite, general, label, payer_names, runs_share,
     scenario_at, spread, stat_row, stat_table,
 )

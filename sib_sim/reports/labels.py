@@ -138,3 +138,4 @@ def general_term(path: str, value: object, currency: str) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k} {general_term(f'{path}.{k}', v, currency)}" for k, v in value.items()) + "}"
     return str(value)
+

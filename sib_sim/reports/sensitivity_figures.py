@@ -22,11 +22,6 @@ if TYPE_CHECKING:  # annotations only: reports never run anything
     from ..experiment.sweep import SweepResult
 
 
-def short_label(path: str) -> str:
-    """A parameter path in words ("Non elective reduction during support"), for ticks and tables."""
-    return parameter_label(path)
-
-
 def _metric_axis(ax: Axes, axis: str = "x", kind: str = "count", currency: str = "GBP") -> None:
     # Money as £k/£m; other metrics with thousands separators (bare exponents read badly).
     target = ax.xaxis if axis == "x" else ax.yaxis

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import Field
 
@@ -17,3 +18,6 @@ class Run(Section):
     # Draw uncertain parameters once per replication (probabilistic sensitivity analysis); off: every
     # replication uses the point values, so only the model's own randomness varies.
     uncertainty: bool = True
+    # The waiting-list engine: fast (computed directly, the default) or simpy (the reference model).
+    # Both give the same flow on the same draws; simpy is there to check the fast one against.
+    engine: Literal["fast", "simpy"] = "fast"

@@ -1,0 +1,127 @@
+"""The fast flow engine against simpy, the reference, on the same draws: event for event.
+
+Both engines get the same ready times and times in support; they must start the same patients in
+the same order at the same times (to 1e-9 months), drop the same ones from the list, and give the
+same measured outcomes. The shapes are chosen to break a queue: capacity cut to zero and restored,
+long queues, everyone giving up, a single slot, and a ten-times cohort.
+"""
+
+import numpy as np
+import pytest
+
+from sib_sim import with_overrides
+from sib_sim.experiment.replicate import simulate_replication
+from sib_sim.model.flow import draw_flow, queue_order, run_queue, simulate_flow
+from sib_sim.model.waiting_list import run_waiting_list
+from sib_sim.rng import streams
+
+SHAPES = {
+    "shipped": {},
+    "cut_to_zero_and_restored": {"service.link_worker_fte": [
+        {"from_month": 0, "fte": 10}, {"from_month": 20, "fte": 0}, {"from_month": 26.5, "fte": 16},
+        {"from_month": 40, "fte": 3}, {"from_month": 41, "fte": 25}]},
+    "long_queue": {"service.link_worker_fte": [{"from_month": 0, "fte": 3}], "service.max_wait_months": 60},
+    "everyone_gives_up": {"service.link_worker_fte": [{"from_month": 0, "fte": 0}]},
+    "one_link_worker": {"service.link_worker_fte": [{"from_month": 0, "fte": 1}]},
+    "one_slot": {"service.link_worker_fte": [{"from_month": 0, "fte": 1}], "service.caseload_per_worker": 1,
+                 "cohort.referrals.rate_per_month": 5, "service.max_wait_months": 4},
+    "short_support_no_delay": {"cohort.first_appointment_delay_months": 0, "service.support_months_min": 0.2,
+                               "service.support_months_max": 1.5, "service.disengagement_per_month": 0.3,
+                               "service.link_worker_fte": [{"from_month": 0, "fte": 0.5}]},
+}
+
+
+def _queue_inputs(scenario, seed, replication):
+    d = draw_flow(scenario, streams(seed, replication))
+    order = queue_order(scenario, d.ready)
+    return d.ready[order], np.minimum(d.planned, d.leave)[order]
+
+
+def assert_same_queue(scenario, ready, service):
+    fast = run_queue(scenario, ready, service, "fast")
+    ref = run_queue(scenario, ready, service, "simpy")
+    np.testing.assert_array_equal(fast.start_order, ref.start_order)  # same patients, same order
+    np.testing.assert_array_equal(np.isnan(fast.start), np.isnan(ref.start))
+    np.testing.assert_allclose(fast.start, ref.start, rtol=0, atol=1e-9, equal_nan=True)
+    np.testing.assert_array_equal(fast.gave_up, ref.gave_up)
+    return fast
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_engines_agree_event_for_event(wtw, shape):
+    scenario = with_overrides(wtw, SHAPES[shape])
+    for replication in range(8):
+        fast = assert_same_queue(scenario, *_queue_inputs(scenario, 31, replication))
+    if shape == "everyone_gives_up":
+        assert fast.start_order.size == 0 and fast.gave_up.mean() > 0.9  # the last few run out of horizon
+    if shape == "long_queue":
+        assert np.nanmax(fast.start - _queue_inputs(scenario, 31, 7)[0]) > 24  # waits of years
+
+
+def test_engines_agree_on_a_ten_times_cohort(wtw):
+    big = with_overrides(wtw, {"cohort.referrals.rate_per_month": 1180, "service.caseload_per_worker": 700})
+    ready, service = _queue_inputs(big, 7, 0)
+    assert ready.size > 45_000
+    fast = assert_same_queue(big, ready, service)
+    assert (fast.start > ready + 1e-9).sum() > 1000  # the list is in use, not idle
+
+
+def test_engines_agree_on_hand_made_hostile_queues():
+    """Random queues far from the shipped scenario: many capacity steps, ties in ready times."""
+    rng = np.random.default_rng(5)
+    for _ in range(40):
+        n = int(rng.integers(1, 400))
+        ready = np.sort(np.round(rng.uniform(0, 30, n), int(rng.integers(0, 3))))  # rounding makes ties
+        service = rng.exponential(rng.uniform(0.5, 10), n) + 1e-6
+        months = np.r_[0.0, np.sort(rng.choice(np.arange(1, 40), int(rng.integers(0, 8)), replace=False))]
+        steps = [(float(m), int(rng.integers(0, 12))) for m in months]
+        max_wait, horizon = float(rng.uniform(0.1, 8)), 36.0
+        keep = ready < horizon
+        ready, service = ready[keep], service[keep]
+        fast = run_waiting_list(ready, service, steps, max_wait, horizon)
+        scenario_free = _reference(ready, service, steps, max_wait, horizon)
+        np.testing.assert_array_equal(fast.start_order, scenario_free.start_order)
+        np.testing.assert_allclose(fast.start, scenario_free.start, rtol=0, atol=1e-9, equal_nan=True)
+        np.testing.assert_array_equal(fast.gave_up, scenario_free.gave_up)
+
+
+def _reference(ready, service, steps, max_wait, horizon):
+    import simpy
+
+    from sib_sim.model.caseload import CaseloadPool, arrivals_process, staffing_process
+    from sib_sim.model.waiting_list import QueueResult
+
+    env = simpy.Environment()
+    pool = CaseloadPool(env, service, max_wait)
+    env.process(staffing_process(env, pool, steps))
+    env.process(arrivals_process(env, pool, ready))
+    env.run(until=horizon)
+    return QueueResult(pool.start, pool.gave_up, np.array(pool.order, dtype=np.int64))
+
+
+@pytest.mark.parametrize("shape", ["shipped", "cut_to_zero_and_restored", "long_queue"])
+def test_every_measured_output_is_the_same_in_both_engines(wtw, shape):
+    base = with_overrides(wtw, SHAPES[shape])
+    for replication in range(3):
+        fast = simulate_replication(with_overrides(base, {"run.engine": "fast"}), 13, replication)
+        ref = simulate_replication(with_overrides(base, {"run.engine": "simpy"}), 13, replication)
+        for part in ("series", "scalars", "milestones", "cohorts", "parameters"):
+            a, b = getattr(fast, part), getattr(ref, part)
+            assert a.keys() == b.keys()
+            for key in a:
+                np.testing.assert_allclose(a[key], b[key], rtol=1e-9, atol=1e-9, err_msg=f"{part}[{key}]")
+        np.testing.assert_array_equal(fast.star_change_histogram, ref.star_change_histogram)
+
+
+def test_flow_records_the_same_times_in_both_engines(wtw):
+    a = simulate_flow(wtw, streams(3, 1), "fast")
+    b = simulate_flow(wtw, streams(3, 1), "simpy")
+    for name in ("start_month", "end_month", "gave_up_month"):
+        np.testing.assert_allclose(getattr(a, name), getattr(b, name), rtol=0, atol=1e-9, equal_nan=True)
+    np.testing.assert_array_equal(a.completed, b.completed)
+
+
+def test_unknown_engine_is_refused(wtw):
+    ready, service = _queue_inputs(wtw, 1, 0)
+    with pytest.raises(ValueError, match="fast or simpy"):
+        run_queue(wtw, ready, service, "turbo")
