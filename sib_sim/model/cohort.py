@@ -40,8 +40,12 @@ def simulate_cohort(scenario: Scenario, streams: Streams) -> CohortLog:
     start, end = flow.start_month[participants], flow.end_month[participants]
     times = assessment_times(start, end, scenario.service.assessment_interval_months,
                              scenario.run.horizon_months)
-    paths = draw_star_paths(scenario, flow.group[participants], times.shape[1], streams.stars, start)
-    hospital = simulate_hospital_use(scenario, start, end, flow.group[participants], streams.hospital)
+    # Per-patient draws are indexed by referral, so a patient keeps them whoever else starts.
+    n_referrals = flow.referral_month.size
+    paths = draw_star_paths(scenario, flow.group[participants], times.shape[1], streams.stars, start,
+                            participants, n_referrals)
+    hospital = simulate_hospital_use(scenario, start, end, flow.group[participants], streams.hospital,
+                                     participants, n_referrals)
     return CohortLog(flow, participants, times, paths, hospital, _by_month(scenario, capacity_steps(scenario)),
                      _by_month(scenario, [(s.from_month, s.fte) for s in scenario.service.link_worker_fte]))
 
