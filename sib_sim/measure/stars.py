@@ -29,11 +29,13 @@ def record_stars(log: CohortLog, scenario: Scenario, rng: np.random.Generator) -
     return recorded, true
 
 
-def patient_blocks(log: CohortLog, scenario: Scenario, draw: Callable[..., np.ndarray], n_assessments: int, *inner: int) -> np.ndarray:
+def patient_blocks(log: CohortLog, scenario: Scenario, draw: Callable[..., np.ndarray], n_assessments: int,
+                   *inner: int, first: int = 0) -> np.ndarray:
     """Draws for the participants, (n, n_assessments, *inner), from a block with one row per referral
-    and a column per assessment anyone can have: its size does not depend on who started or for
-    how long, so a parameter of the recording (noise, missed share) scales draws but never moves them."""
-    most = max(max_assessments(scenario), n_assessments)
+    and a column per assessment anyone can have from the `first` on: its size does not depend on
+    who started or for how long, so a parameter of the recording (noise, missed share) scales
+    draws but never moves them."""
+    most = max(max_assessments(scenario) - first, n_assessments)
     return draw((log.flow.referral_month.size, most, *inner))[log.participants, :n_assessments]
 
 
@@ -63,8 +65,9 @@ def null_star_change_sum(log: CohortLog, recorded: np.ndarray, scenario: Scenari
     rounding. Call after record_stars: these draws come last from the measurement stream."""
     w = scenario.wellbeing
     baseline = log.star_paths[:, :1, :]
-    noise = patient_blocks(log, scenario, rng.standard_normal, log.star_paths.shape[1], baseline.shape[2])
-    noisy = baseline + w.measurement_noise_sd * noise[:, 1:]
+    follow = log.star_paths.shape[1] - 1
+    noise = patient_blocks(log, scenario, rng.standard_normal, follow, baseline.shape[2], first=1)
+    noisy = baseline + w.measurement_noise_sd * noise
     followups = np.clip(np.rint(noisy), w.floor, w.ceiling).sum(axis=2)
     # Missed or unscheduled follow-ups stay missing: NaN where the measured record has none.
     null = np.concatenate([recorded[:, :1], np.where(np.isnan(recorded[:, 1:]), np.nan, followups)], axis=1)
