@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import weakref
 from collections.abc import Mapping
@@ -25,10 +26,22 @@ def parameter_paths(scenario: Scenario) -> list[str]:
 
 
 def draw_parameters(scenario: Scenario, rng: np.random.Generator) -> dict[str, float]:
-    """One value per uncertain parameter by inverse CDF: one uniform each, in path order."""
-    paths = parameter_paths(scenario)
-    quantiles = rng.random(len(paths))
-    return {path: quantile(scenario.uncertainty[path], float(q)) for path, q in zip(paths, quantiles)}
+    """One value per uncertain parameter by inverse CDF of one uniform, keyed by its path.
+
+    The replication's `parameters` stream gives one key; each parameter's uniform comes from that
+    key and its path alone. So a variant that fixes one parameter by hand (`--set`, which drops its
+    distribution) or adds another leaves every other parameter's draw where it was: taking the
+    uniforms in path order would hand them to different parameters.
+    """
+    key = int(rng.integers(0, 2**63))
+    return {path: quantile(scenario.uncertainty[path], path_uniform(key, path))
+            for path in parameter_paths(scenario)}
+
+
+def path_uniform(key: int, path: str) -> float:
+    """A uniform on [0, 1) fixed by (key, path): a child seed of the key named by the path's hash."""
+    digest = int.from_bytes(hashlib.blake2b(path.encode(), digest_size=8).digest(), "little")
+    return float(np.random.Generator(np.random.PCG64(np.random.SeedSequence([key, digest]))).random())
 
 
 def quantile(dist: DistBase, q: float) -> float:

@@ -36,3 +36,18 @@ def test_quantile_rises_with_the_uniform():
 def test_point_is_cached_but_equal(dist):
     assert _point(dist) == dist.point
     assert _point(dist) == dist.point
+
+
+def test_fixing_one_parameter_leaves_the_others_draws_alone(wtw):
+    from sib_sim import with_overrides
+    from sib_sim.experiment.parameters import draw_parameters
+    from sib_sim.rng import streams
+
+    fixed = with_overrides(wtw, {"hospital.lines.ae.effect_during_support": 0.5})
+    assert len(fixed.uncertainty) == len(wtw.uncertainty) - 1
+    for r in range(5):
+        full, fewer = draw_parameters(wtw, streams(3, r).parameters), draw_parameters(fixed, streams(3, r).parameters)
+        assert fewer == {k: v for k, v in full.items() if k in fewer}
+    draws = [draw_parameters(wtw, streams(3, r).parameters)["cohort.p_engage"] for r in range(200)]
+    dist = wtw.uncertainty["cohort.p_engage"]
+    assert np.mean(draws) == pytest.approx(dist.mean, abs=3 * dist.sd / np.sqrt(200))
