@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..kinds.claims import PendingClaim  # what a rule kind makes, before caps
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from ..scenario import Scenario
 from ..scenario.overrides import did_you_mean
 from ..defaults import DEFAULT_METRIC  # shown in the CLI help
 from .executor import Progress
-from .parameters import parameter_paths
+from .parameters import parameter_paths, quantile
 from .replicate import simulate_replication
 
 Point = Mapping[str, float]
@@ -51,7 +51,7 @@ def values_at_quantiles(scenario: Scenario, quantiles: np.ndarray) -> list[dict[
     if q.shape[1] != len(paths):
         raise ValueError(f"{q.shape[1]} quantile columns for {len(paths)} uncertain parameters")
     dists = [scenario.uncertainty[path] for path in paths]
-    return [{path: dist.ppf(float(x)) for path, dist, x in zip(paths, dists, row)} for row in q]
+    return [{path: quantile(dist, float(x)) for path, dist, x in zip(paths, dists, row)} for row in q]
 
 
 def metric_names(scenario: Scenario, seed: int | None = None) -> list[str]:

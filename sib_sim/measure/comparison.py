@@ -3,14 +3,22 @@
 Comparison patients are other people: their own frailty, the same group mix and follow-up windows
 as the participants they are matched to, no support, a matching bias (a comparison group that is
 sicker than the participants makes savings look larger) and a drift over time (`drift_per_year`).
+
+Common random numbers, as for the participants (model/hospital.py): one uniform per cell (month,
+line, start month), then one frailty uniform per (round of matching, referral of the matched
+participant), each a block of fixed size, every value by inversion.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..model import CohortLog
-from ..model.hospital import group_by_start, line_arrays, risk_weights, secular_trend, split_by_start
+from ..model.hospital import cell_rates, cell_uniforms, line_arrays
+from ..model.inversion import gamma_frailty, poisson_quantile
+from ..model.risk_cells import risk_cells
 from ..scenario import Scenario
 
 
@@ -22,25 +30,31 @@ def comparison_cost(log: CohortLog, scenario: Scenario, rng: np.random.Generator
     n = log.participants.size
     n_comparison = max(int(round(h.comparison.patients_per_participant * n)), 1) if n else 0
     matched = matched_participants(n, n_comparison)
+    u = cell_uniforms(scenario, rng)
     start = log.flow.start_month[log.participants][matched]
     group = log.flow.group[log.participants][matched]
     group_mult = np.array([g.hospital_multiplier for g in scenario.cohort.groups])[group]
-    frailty = rng.gamma(h.frailty_shape, 1.0 / h.frailty_shape, n_comparison)
+    frailty = comparison_frailties(log, scenario, rng, matched)
     multiplier = frailty * group_mult * (1.0 + h.comparison.matching_bias)
-    weight = risk_weights(start, multiplier, scenario, with_rtm=h.regression_to_mean.comparison_shares_it)
-    rate, unit_cost, _ = line_arrays(scenario)
-    expected = secular_trend(scenario)[:, None] * rate[None, :] * weight.sum(axis=0)[:, None]
-    if h.comparison.drift_per_year:
-        expected = expected * comparison_drift(scenario)[:, None]
-    counts = rng.poisson(expected)
+    cells = risk_cells(scenario, start, multiplier, with_rtm=h.regression_to_mean.comparison_shares_it)
+    drift = comparison_drift(scenario) if h.comparison.drift_per_year else None
+    by_start = poisson_quantile(u, cell_rates(scenario, cells.risk, drift))
+    _, unit_cost, _ = line_arrays(scenario)
     scale = n / n_comparison if n_comparison else 0.0
-    by_start = None
-    # Drawn last from this stream: the monthly counts above do not depend on it. Drift scales a
-    # whole month alike, so it does not change how that month's count splits by start month.
-    if split:
-        rate = secular_trend(scenario)[None, :, None] * rate[None, None, :] * group_by_start(weight, start)[:, :, None]
-        by_start = split_by_start(counts, rate, rng) * scale
-    return (counts @ unit_cost) * scale, by_start
+    return (by_start.sum(axis=2) @ unit_cost) * scale, (by_start * scale if split else None)
+
+
+def comparison_frailties(log: CohortLog, scenario: Scenario, rng: np.random.Generator,
+                         matched: np.ndarray) -> np.ndarray:
+    """Frailty of each comparison patient from a block of uniforms, one per (round, referral):
+    the j-th patient matched to a participant keeps their uniform whoever else started."""
+    n = log.participants.size
+    if matched.size == 0:
+        return np.zeros(0)
+    rounds = math.ceil(scenario.hospital.comparison.patients_per_participant) + 1
+    block = rng.random((rounds, log.flow.referral_month.size))
+    round_of = np.minimum(np.arange(matched.size) // n, rounds - 1)
+    return gamma_frailty(block[round_of, log.participants[matched]], scenario.hospital.frailty_shape)
 
 
 def matched_participants(n: int, n_comparison: int) -> np.ndarray:

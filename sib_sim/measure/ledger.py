@@ -34,8 +34,8 @@ SERIES = (
     "star_change_sum_true",  # sum over those of the true latent change in the total since the first Star
     "star_change_sum_null",  # recorded change sum with no true change: same people, first and missed
     #                          Stars; follow-ups are the baseline plus recording noise and rounding
-    "hospital_treated_cost_null",  # participants' cost drawn at their counterfactual rates (measured
-    #                                events plus those support prevented), no support effect
+    "hospital_treated_cost_null",  # participants' cost drawn at their counterfactual rates (each
+    #                                count from the same uniform as the measured one), no support effect
 )
 
 # Per-replication scalars.

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from ..model import CohortLog
+from ..model.stars import max_assessments
 from ..scenario import Scenario
 from .ledger import STAR_CHANGE_BINS
 
@@ -12,16 +15,28 @@ from .ledger import STAR_CHANGE_BINS
 def record_stars(log: CohortLog, scenario: Scenario, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Recorded totals (n, K+1), NaN where not assessed or missed, and the true totals."""
     w = scenario.wellbeing
-    noisy = log.star_paths + w.measurement_noise_sd * rng.standard_normal(log.star_paths.shape)
+    n_assessments = log.star_paths.shape[1]
+    noise = patient_blocks(log, scenario, rng.standard_normal, n_assessments, log.star_paths.shape[2])
+    noisy = log.star_paths + w.measurement_noise_sd * noise
     recorded_areas = np.clip(np.rint(noisy), w.floor, w.ceiling)
     recorded = recorded_areas.sum(axis=2)
     true = log.star_paths.sum(axis=2)
-    missed = rng.random(log.star_times.shape) < scenario.service.p_assessment_missed
+    missed = patient_blocks(log, scenario, rng.random, n_assessments) < scenario.service.p_assessment_missed
     missed[:, 0] = False  # the first Star is part of the first appointment
     assessed = ~np.isnan(log.star_times)
     recorded = np.where(assessed & ~missed, recorded, np.nan)
     true = np.where(assessed & ~missed, true, np.nan)
     return recorded, true
+
+
+def patient_blocks(log: CohortLog, scenario: Scenario, draw: Callable[..., np.ndarray], n_assessments: int,
+                   *inner: int, first: int = 0) -> np.ndarray:
+    """Draws for the participants, (n, n_assessments, *inner), from a block with one row per referral
+    and a column per assessment anyone can have from the `first` on: its size does not depend on
+    who started or for how long, so a parameter of the recording (noise, missed share) scales
+    draws but never moves them."""
+    most = max(max_assessments(scenario) - first, n_assessments)
+    return draw((log.flow.referral_month.size, most, *inner))[log.participants, :n_assessments]
 
 
 def star_series(log: CohortLog, recorded: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarray]:
@@ -50,8 +65,9 @@ def null_star_change_sum(log: CohortLog, recorded: np.ndarray, scenario: Scenari
     rounding. Call after record_stars: these draws come last from the measurement stream."""
     w = scenario.wellbeing
     baseline = log.star_paths[:, :1, :]
-    shape = (baseline.shape[0], log.star_paths.shape[1] - 1, baseline.shape[2])
-    noisy = baseline + w.measurement_noise_sd * rng.standard_normal(shape)
+    follow = log.star_paths.shape[1] - 1
+    noise = patient_blocks(log, scenario, rng.standard_normal, follow, baseline.shape[2], first=1)
+    noisy = baseline + w.measurement_noise_sd * noise
     followups = np.clip(np.rint(noisy), w.floor, w.ceiling).sum(axis=2)
     # Missed or unscheduled follow-ups stay missing: NaN where the measured record has none.
     null = np.concatenate([recorded[:, :1], np.where(np.isnan(recorded[:, 1:]), np.nan, followups)], axis=1)

@@ -50,15 +50,17 @@ def simulate_cohort(scenario: Scenario, streams: Streams) -> CohortLog:
     participants = np.flatnonzero(~np.isnan(flow.start_month))
     start, end = flow.start_month[participants], flow.end_month[participants]
     group = flow.group[participants]
+    # Per-patient draws are indexed by referral, so a patient keeps them whoever else starts.
+    n_referrals = flow.referral_month.size
     if scenario.wellbeing is not None:
         times = assessment_times(start, end, scenario.service.assessment_interval_months,
                                  scenario.run.horizon_months)
-        paths = draw_star_paths(scenario, group, times.shape[1], streams.stars, start)
+        paths = draw_star_paths(scenario, group, times.shape[1], streams.stars, start, participants, n_referrals)
     else:
         times, paths = np.zeros((start.size, 0)), np.zeros((start.size, 0, len(STAR_AREAS)))
-    hospital = simulate_hospital_use(scenario, start, end, group, streams.hospital) \
+    hospital = simulate_hospital_use(scenario, start, end, group, streams.hospital, participants, n_referrals) \
         if scenario.hospital is not None else no_hospital_use(scenario.run.horizon_months)
-    uniforms = draw_milestone_uniforms(flow.referral_month.size, len(scenario.milestones), streams.milestones)
+    uniforms = draw_milestone_uniforms(n_referrals, len(scenario.milestones), streams.milestones)
     milestones = simulate_milestones(scenario.milestones, start, uniforms[participants])
     return CohortLog(flow, participants, times, paths, hospital, _by_month(scenario, capacity_steps(scenario)),
                      _by_month(scenario, [(s.from_month, s.fte) for s in scenario.service.link_worker_fte]),

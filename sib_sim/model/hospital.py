@@ -1,9 +1,15 @@
 """Secondary-care use of participants, per month, and what it would have been without support.
 
 Counts are Poisson given a patient's gamma frailty (so negative binomial between patients). The
-contract only ever needs cohort totals per month, and a sum of independent Poissons is Poisson with
-the summed rate, so the cohort's monthly count is drawn once per month and line from the exact
-summed rate: no per-patient, per-visit draws.
+contract only needs totals by month and line, and by the month participants started (threshold
+contracts), and a sum of independent Poissons is Poisson with the summed rate. So each cell
+(month, line, start month) gets one Poisson count at its exact summed rate: no per-visit draws.
+
+Common random numbers (DESIGN.md section 6): every draw is the inverse distribution function at
+one uniform, and the uniforms come as blocks of fixed size, drawn in a fixed order: one per cell
+(its size depends only on the horizon and the lines), then one frailty per referral (indexed by
+referral, so a patient keeps their frailty whoever else starts). Raising an effect lowers every
+cell's rate and so never raises any count; nothing else moves.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ import numpy as np
 
 from ..scenario import Scenario
 from .delivery import effect_factor_by_month, mean_effect_factor
+from .inversion import gamma_frailty, poisson_quantile
+from .risk_cells import follow_up_window, risk_cells
 
 
 @dataclass(frozen=True)
@@ -26,29 +34,9 @@ class HospitalUse:
     expected_cost: np.ndarray  # (H,) expected cost with support
     counterfactual_cost: np.ndarray  # (H,) expected cost of the same people without support
     by_start: np.ndarray  # (H, L, S) the observed counts split by the month participants started
-    # (H,) cost the same people would have run up had support prevented nothing: the observed
-    # events plus those support prevented (measurement risk's "no effect" world, see below)
+    # (H,) cost the same people would have run up had support prevented nothing: each cell's count
+    # at its counterfactual rate from the same uniform (measurement risk's "no effect" world)
     null_cost: np.ndarray
-
-
-def follow_up_mask(start: np.ndarray, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
-    """(n, H) mask of months under follow-up from the first appointment, and month mid-points."""
-    horizon = scenario.run.horizon_months
-    mids = np.arange(horizon) + 0.5
-    since = mids[None, :] - start[:, None]
-    mask = (since >= 0) & (since < scenario.hospital.follow_up_months)
-    return mask, since
-
-
-def risk_weights(start: np.ndarray, multiplier: np.ndarray, scenario: Scenario, with_rtm: bool) -> np.ndarray:
-    """(n, H) each patient's relative risk by month under follow-up (frailty x group x regression to
-    the mean); zero outside follow-up."""
-    mask, since = follow_up_mask(start, scenario)
-    weight = np.where(mask, multiplier[:, None], 0.0)
-    rtm = scenario.hospital.regression_to_mean
-    if with_rtm and rtm.excess_at_referral > 0:
-        weight = weight * (1.0 + rtm.excess_at_referral * np.exp2(-np.maximum(since, 0.0) / rtm.half_life_months))
-    return weight
 
 
 def line_arrays(scenario: Scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -63,85 +51,72 @@ def secular_trend(scenario: Scenario) -> np.ndarray:
     return (1.0 + scenario.hospital.secular_trend_per_year) ** (mids / 12.0)
 
 
+def cell_rates(scenario: Scenario, risk: np.ndarray, month_factor: np.ndarray | None = None) -> np.ndarray:
+    """(H, L, S) expected counts from summed risk [s, m]: trend x line rate (x a factor by month)."""
+    rate, _, _ = line_arrays(scenario)
+    by_month = secular_trend(scenario) if month_factor is None else secular_trend(scenario) * month_factor
+    return (by_month[:, None] * rate[None, :])[:, :, None] * risk.T[:, None, :]
+
+
+def cell_uniforms(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
+    """(H, L, S) one uniform per cell: a block whose size depends only on the horizon and lines."""
+    horizon = scenario.run.horizon_months
+    return rng.random((horizon, len(scenario.hospital.lines), horizon))
+
+
+def frailties(scenario: Scenario, rng: np.random.Generator, who: np.ndarray, n_patients: int) -> np.ndarray:
+    """Frailty of patients `who` out of `n_patients`, from one uniform per patient, drawn as a block."""
+    return gamma_frailty(rng.random(n_patients)[who], scenario.hospital.frailty_shape)
+
+
 def simulate_hospital_use(scenario: Scenario, start: np.ndarray, end: np.ndarray, group: np.ndarray,
-                          rng: np.random.Generator) -> HospitalUse:
-    """Participants' monthly hospital use; `start`/`end` are support months of those who started."""
-    h = scenario.hospital
+                          rng: np.random.Generator, who: np.ndarray | None = None,
+                          n_patients: int | None = None) -> HospitalUse:
+    """Participants' monthly hospital use; `start`/`end` are support months of those who started.
+
+    `who` are their indices among `n_patients` referrals (default: the participants themselves),
+    which pick each one's frailty uniform.
+    """
+    who = np.arange(start.size) if who is None else who
+    u = cell_uniforms(scenario, rng)
+    frailty = frailties(scenario, rng, who, start.size if n_patients is None else n_patients)
     group_mult = np.array([g.hospital_multiplier for g in scenario.cohort.groups])[group]
-    frailty = rng.gamma(h.frailty_shape, 1.0 / h.frailty_shape, start.size)
-    weight = risk_weights(start, frailty * group_mult, scenario, with_rtm=True)
-    mids = np.arange(scenario.run.horizon_months) + 0.5
-    after = np.maximum(mids[None, :] - end[:, None], 0.0)
     during, lasting = delivery_strength(scenario, start, end)
-    # Full effect during support (scaled in delivery periods), fading with a half-life once it ends.
-    strength = np.where(mids[None, :] < end[:, None], during, lasting * np.exp2(-after / h.effect_half_life_months))
-    risk = weight.sum(axis=0)
-    treated_risk = (weight * strength).sum(axis=0)
-    rate, unit_cost, effect = line_arrays(scenario)
-    trend = secular_trend(scenario)
-    without = trend[:, None] * rate[None, :] * risk[:, None]
-    expected = without - trend[:, None] * rate[None, :] * effect[None, :] * treated_risk[:, None]
-    counts = rng.poisson(np.maximum(expected, 0.0))
-    # Split by start month after the monthly draw (and from the same stream, last), so the monthly
-    # numbers do not depend on whether anyone asks for the split.
-    by_start_rate = (group_by_start(weight, start)[:, :, None]
-                     - group_by_start(weight * strength, start)[:, :, None] * effect[None, None, :])
-    by_start = split_by_start(counts, by_start_rate, rng)
-    null_counts = counts + prevented_events(without, expected, rng)
+    cells = risk_cells(scenario, start, frailty * group_mult, True, end, during, lasting)
+    _, unit_cost, effect = line_arrays(scenario)
+    without = cell_rates(scenario, cells.risk)
+    prevented = np.minimum(cell_rates(scenario, cells.treated) * effect[None, :, None], without)
+    expected = without - prevented
+    by_start = poisson_quantile(u, expected)
+    counts = by_start.sum(axis=2)
+    # Same uniforms at the rates without support: at least the observed count, and equal to it
+    # wherever support had no effect, so the difference is only what support did.
+    null_counts = poisson_quantile(u, without).sum(axis=2)
+    counterfactual_cost = without.sum(axis=2) @ unit_cost
     return HospitalUse(
-        patient_months=follow_up_mask(start, scenario)[0].sum(axis=0).astype(float),
+        patient_months=cells.patient_months,
         counts=counts,
         cost=counts @ unit_cost,
-        expected_cost=expected @ unit_cost,
-        counterfactual_cost=without @ unit_cost,
+        # The expected cost as the counterfactual less what support prevented, so that with no
+        # effect the two are the same numbers, not two sums rounded differently.
+        expected_cost=counterfactual_cost - prevented.sum(axis=2) @ unit_cost,
+        counterfactual_cost=counterfactual_cost,
         by_start=by_start,
         null_cost=null_counts @ unit_cost,
     )
 
 
 def delivery_strength(scenario: Scenario, start: np.ndarray,
-                      end: np.ndarray) -> tuple[np.ndarray | float, np.ndarray | float]:
-    """Share of the usual effect during support, by month (1, H), and the share each participant
-    keeps once support ends (n, 1): their average over their own support, so that what fades after
-    support is what the support they had built. Plain 1.0 without delivery periods."""
+                      end: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Share of the usual effect during support, by month (H,), and the share each participant
+    keeps once support ends (n,): their average over their own support, so that what fades after
+    support is what the support they had built. None (full effect) without delivery periods."""
     periods = scenario.service.delivery_periods
     if not periods:
-        return 1.0, 1.0
-    during = effect_factor_by_month(periods, scenario.run.horizon_months)[None, :]
-    return during, mean_effect_factor(periods, start, end)[:, None]
+        return None, None
+    return (effect_factor_by_month(periods, scenario.run.horizon_months),
+            mean_effect_factor(periods, start, end))
 
 
-def prevented_events(without: np.ndarray, expected: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """(H, L) events support prevented: Poisson at the rate it removed. Drawn last from the stream.
-
-    Observed counts plus these are exactly Poisson at the counterfactual rate (a sum of independent
-    Poissons), so they are a draw of the same people's use without support, coupled to the observed
-    draw: with no effect the two are identical, and their difference is only what support did.
-    """
-    return rng.poisson(np.maximum(without - np.maximum(expected, 0.0), 0.0))
-
-
-def group_by_start(values: np.ndarray, start: np.ndarray) -> np.ndarray:
-    """(S, H): rows of `values` (n, H) summed by each patient's start month (S = H months)."""
-    horizon = values.shape[1]
-    month = np.clip(np.floor(start).astype(int), 0, horizon - 1)
-    out = np.zeros((horizon, horizon))
-    if month.size:
-        order = np.argsort(month, kind="stable")
-        first = np.flatnonzero(np.r_[True, np.diff(month[order]) > 0])
-        out[month[order][first]] = np.add.reduceat(values[order], first, axis=0)
-    return out
-
-
-def split_by_start(counts: np.ndarray, rate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """(H, L, S): each month's Poisson count split among start months in proportion to their rate.
-
-    A Poisson total split multinomially is exactly independent Poissons per part, so this is the
-    same as drawing each start month's count on its own, and it adds up to the monthly count.
-    """
-    weights = np.maximum(np.moveaxis(rate, 0, -1), 0.0)  # (H, L, S)
-    total = weights.sum(axis=-1, keepdims=True)
-    uniform = np.full(weights.shape, 1.0 / weights.shape[-1])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = np.where(total > 0, weights / np.where(total > 0, total, 1.0), uniform)
-    return rng.multinomial(counts, p)
+__all__ = ["HospitalUse", "cell_rates", "cell_uniforms", "follow_up_window", "frailties", "line_arrays",
+           "secular_trend", "simulate_hospital_use"]

@@ -41,7 +41,9 @@ def by_line(contract, ledger, view):
 def test_null_view_pays_almost_nothing_on_stars_and_only_noise_on_savings(wtw, ledger):
     measured, null = by_line(wtw.contract, ledger, "measured"), by_line(wtw.contract, ledger, "null")
     assert null["wellbeing"].mean() < 0.005 * measured["wellbeing"].mean()
-    assert (null["wellbeing"] == 0).mean() >= 0.7
+    # About 70% of replications pay nothing on Stars in the null view (42 of 60 with seed 11); on
+    # these 20 the share has a binomial sd of about 10 points, so test two sd below it.
+    assert (null["wellbeing"] == 0).mean() >= 0.5
     # Savings floored at zero year by year pay on lucky years: a few per cent of the measured payments.
     assert 0 < null["secondary_care"].mean() < 0.08 * measured["secondary_care"].mean()
 

@@ -61,7 +61,8 @@ def test_staff_shortfall_grows_the_waiting_list_and_people_give_up(base, stresse
     # (Uncertain referral rates give some base runs a long list too, at other times.)
     assert short["waiting_peak"].mean() > base["waiting_peak"].mean() + 50
     assert (short["waiting_peak"] > base["waiting_peak"]).mean() >= 0.75
-    # Most runs lose people from the list (a run that draws a low referral rate may lose none).
+    # Almost every run has give-ups; a run that draws a low referral rate (replication 5 draws 102 a
+    # month) keeps every wait under the maximum even with the shortfall.
     assert (short["gave_up_waiting"] > 0).mean() >= 0.75
     assert short["gave_up_waiting"].mean() > 3 * base["gave_up_waiting"].mean()
     assert short["engaged"].mean() < base["engaged"].mean()
