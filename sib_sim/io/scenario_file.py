@@ -19,10 +19,10 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import UserError
 from ..scenario import Scenario
-from ..scenario.overrides import (M, FieldPath, dotted, explain_validation_error, fix_uncertain, set_path,
-                                  value_at)
+from ..scenario.overrides import (M, FieldPath, centre_on_points, dotted, explain_validation_error, fix_uncertain,
+                                  set_path, value_at)
 from ..scenario.base import Section
-from ..scenario.uncertainty import Distribution
+from ..scenario.uncertainty import Distribution, check_ranges
 from ..scenario.terms import Terms
 from .yaml_locations import Located, Source, parse_yaml
 
@@ -64,6 +64,7 @@ def _read_scenario_file(filename: str, overrides: Sequence[str]) -> ScenarioFile
         _apply_override(located, text, Scenario)
     _lift_distributions(located)
     scenario = _validate(located, Scenario)
+    _check_ranges(scenario, located)
     sources = {dotted(p): source for p, source in located.sources.items()}
     return ScenarioFile(scenario, filename, hashlib.sha256(raw).hexdigest(), sources)
 
@@ -283,10 +284,25 @@ def _apply_override(located: Located, text: str, root: type[BaseModel]) -> None:
         raise UserError(f"cannot use the value {value_text.strip()[:40]!r}: it nests too deeply or refers to itself",
                         where=where, field=path_text.strip())
     path = set_path(located.data, path_text.strip(), value, root=root, where=where)
+    moved: list[FieldPath] = []
     if path[:1] != ("uncertainty",):
         fix_uncertain(located.data, path)
-    located.forget(path)  # the old value's location and source no longer describe it
-    located.values[path] = located.keys[path] = where
+    else:
+        moved = centre_on_points(located.data, path)
+    for changed in [path] + moved:
+        located.forget(changed)  # the old value's location and source no longer describe it
+        located.values[changed] = located.keys[changed] = where
+
+
+def _check_ranges(scenario: Scenario, located: Located) -> None:
+    """The check `run` makes before simulating (a distribution whose tails break its field), made
+    here too so that `validate` catches it, at the line the distribution is written on."""
+    try:
+        check_ranges(scenario)
+    except UserError as error:
+        key = (error.field or "").removeprefix("uncertainty.")
+        raise UserError(error.message, where=located.where(("uncertainty", key)), field=error.field,
+                        hint=error.hint) from None
 
 
 def _validate(located: Located, root: type[M]) -> M:

@@ -12,7 +12,8 @@ from .finance import Commissioner, DeliveryCosts, Finance, Investor
 from .hospital import Comparison, Hospital, RegressionToMean, ServiceLine
 from .run import Run
 from .service import Service, StaffingStep
-from .uncertainty import UNCERTAIN_SECTIONS, Distribution
+from .overrides import canonical_path
+from .uncertainty import UNCERTAIN_SECTIONS, Distribution, same_value
 from .wellbeing import STAR_AREAS, Wellbeing
 
 
@@ -68,6 +69,19 @@ class Scenario(Section):
                     raise FieldError(("uncertainty", path), f"no such value: {path}")
             if isinstance(node, bool) or not isinstance(node, (int, float)):
                 raise FieldError(("uncertainty", path), f"{path} is not a number")
+            self._check_point_value(data, path, float(node))
+
+    def _check_point_value(self, data: dict[str, object], path: str, written: float) -> None:
+        """DESIGN.md section 3: a distribution's point value is the base case (what runs with
+        `run.uncertainty: false`, and the one-way sensitivity base). A different value written in the
+        field would be silently ignored, so it is refused at the field."""
+        dist = self.uncertainty[path]
+        if same_value(written, dist.point):
+            return
+        field = canonical_path(data, path) or tuple(path.split("."))
+        raise FieldError(field, f"the value written here ({written:g}) is not the point value of its "
+                         f"distribution in uncertainty.{path} ({dist.point:g}, the {dist.point_name}), which is the "
+                         f"base case: write {dist.point:g} here, or centre the distribution on {written:g}")
 
 
 def _child(node: object, part: str) -> object:
