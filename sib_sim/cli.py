@@ -20,7 +20,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from .errors import UserError
-from .experiment.compare import simulation_key
+from .scenario.run import MAX_REPLICATIONS
+from .experiment.compare import check_currencies, simulation_key
 from .experiment import compare as compare_variants
 from .experiment import run as run_scenario
 from .experiment.sensitivity import DEFAULT_SAMPLES, design_points, sensitivity as analyse
@@ -100,7 +101,7 @@ def validate(scenario: ScenarioArg, set_: SetOpt = None) -> None:
 @app.command()
 def run(
     scenario: ScenarioArg,
-    replications: Annotated[Optional[int], typer.Option(min=1, help="Replications (default: run.replications).")] = None,
+    replications: Annotated[Optional[int], typer.Option(min=1, max=MAX_REPLICATIONS, help="Replications (default: run.replications).")] = None,
     seed: Annotated[Optional[int], typer.Option(min=0, help="Root seed (default: run.seed).")] = None,
     workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Results folder (default: results/<name>).")] = None,
@@ -168,7 +169,7 @@ def price(
 def compare(
     scenarios: Annotated[list[Path], typer.Argument(help="Two or more scenario files; the first is the base.",
                                                     show_default=False)],
-    replications: Annotated[Optional[int], typer.Option(min=1, help="Replications (default: the base's).")] = None,
+    replications: Annotated[Optional[int], typer.Option(min=1, max=MAX_REPLICATIONS, help="Replications (default: the base's).")] = None,
     seed: Annotated[Optional[int], typer.Option(min=0, help="Root seed (default: the base's).")] = None,
     workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write compare.json and each variant's "
@@ -189,6 +190,7 @@ def compare(
     with _handled():
         loaded = [read_scenario_file(path) for path in scenarios]
         variants = [f.scenario for f in loaded]
+        check_currencies(variants, [str(p) for p in scenarios])
         n = replications or variants[0].run.replications
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                       TimeRemainingColumn(), console=err, disable=quiet, transient=True) as bar:
@@ -236,7 +238,7 @@ def sensitivity(
                                                         f"or the Sobol base sample N, a power of two (default "
                                                         f"{DEFAULT_SAMPLES['sobol']}).")] = None,
     replications: Annotated[Optional[int], typer.Option(
-        min=1, help="Replications per design point (default: oneway {oneway}, morris {morris}, sobol {sobol}).".format(
+        min=1, max=MAX_REPLICATIONS, help="Replications per design point (default: oneway {oneway}, morris {morris}, sobol {sobol}).".format(
             **DEFAULT_REPLICATIONS))] = None,
     second_order: Annotated[bool, typer.Option("--second-order", help="Sobol: also second-order indices "
                                                                       "(N x (2D + 2) points).")] = False,
@@ -281,7 +283,7 @@ def sweep(
     hurdle: Annotated[float, typer.Option(help="The investor's hurdle money multiple.")] = DEFAULT_HURDLE,
     probability: Annotated[float, typer.Option(help="How likely both conditions must be for the deal zone.")]
     = DEFAULT_PROBABILITY,
-    replications: Annotated[Optional[int], typer.Option(min=1, help="Replications (default: run.replications).")] = None,
+    replications: Annotated[Optional[int], typer.Option(min=1, max=MAX_REPLICATIONS, help="Replications (default: run.replications).")] = None,
     seed: Annotated[Optional[int], typer.Option(min=0, help="Root seed (default: run.seed).")] = None,
     workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Results folder to add sweep/ to "

@@ -10,7 +10,7 @@ from .contract import (Claim, CohortThreshold, CohortWindow, Contract, DatedPric
                        Payer, PayerShare, PerParticipant, Pooled, SavingsShare, SlidingScale, Tier)
 from .finance import Commissioner, DeliveryCosts, Finance, Investor
 from .hospital import Comparison, Hospital, RegressionToMean, ServiceLine
-from .run import Run
+from .run import MAX_HORIZON_MONTHS, Run
 from .service import Service, StaffingStep
 from .overrides import canonical_path
 from .uncertainty import UNCERTAIN_SECTIONS, Distribution, same_value
@@ -43,6 +43,7 @@ class Scenario(Section):
                 f"finance.commissioner.payer {self.finance.commissioner.payer!r} is not a contract payer; "
                 f"known: {payer_ids}"
             )
+        self._check_horizon()
         for i, draw in enumerate(self.finance.investor.drawdown_schedule):
             if draw.month >= self.run.horizon_months:
                 raise FieldError(("finance", "investor", "drawdown_schedule", i, "month"),
@@ -54,6 +55,17 @@ class Scenario(Section):
                 raise FieldError(("contract", "outcomes", i, "measure"),
                                  f"unknown measure {rule.measure!r}; known: {lines}")
         return self
+
+    def _check_horizon(self) -> None:
+        """Support must fit in the months simulated, or no participant could finish it (and every
+        outcome that needs a completed support period would be zero for a reason no one sees)."""
+        longest, horizon = self.service.support_months_max, self.run.horizon_months
+        if longest > MAX_HORIZON_MONTHS:
+            raise FieldError(("service", "support_months_max"), f"{longest:g} months of support is longer than "
+                             f"the longest horizon sib_sim simulates ({MAX_HORIZON_MONTHS} months)")
+        if horizon < longest:
+            raise FieldError(("run", "horizon_months"), f"the horizon ({horizon} months) is shorter than support "
+                             f"(service.support_months_max {longest:g} months): no one could finish support")
 
     def _check_uncertain_paths(self) -> None:
         data = self.model_dump(include=set(UNCERTAIN_SECTIONS))

@@ -97,9 +97,13 @@ def coercion(annotation: object, value: object) -> tuple[tuple[int, ...], str] |
     return None
 
 
+# The largest amount, count or rate a scenario may hold (a documented limit, README "Limits"): far
+# above any programme, and far enough below float overflow that prices x counts x months stay finite.
+LARGEST = 1e12
+
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
-Positive = Annotated[float, Field(gt=0.0)]
+NonNegative = Annotated[float, Field(ge=0.0, le=LARGEST)]
+Positive = Annotated[float, Field(gt=0.0, le=LARGEST)]
 Months = Annotated[float, Field(ge=0.0)]
-Money = Annotated[float, Field(ge=0.0)]
+Money = Annotated[float, Field(ge=0.0, le=LARGEST)]
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]

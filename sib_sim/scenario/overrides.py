@@ -26,6 +26,7 @@ from ..errors import UserError
 from .base import FieldError
 
 FieldPath = tuple[str | int, ...]
+LIMIT_NOTED = 600  # an upper bound this large is one of sib_sim's documented limits, not a rule of the field
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -339,6 +340,8 @@ def _explain_one(root: type[BaseModel], error: Mapping[str, Any], data: object) 
     given = error.get("input")
     if kind != "value_error" and isinstance(given, (str, int, float)):
         message += f" (got {given!r})"
+    if kind == "less_than_equal" and float(error.get("ctx", {}).get("le", 0)) >= LIMIT_NOTED:
+        message += "; a documented limit (README, Limits)"
     return Problem(path, message)
 
 
