@@ -42,10 +42,11 @@ from .reports.html import render_report_from_folder
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Simulate outcomes contracts (social impact bonds): payments, costs and returns.")
-out = Console()
+# emoji=False: user text such as a file named x:b:3.yaml must print as written, not as an emoji code.
+out = Console(emoji=False)
 if not out.is_terminal:  # piped or captured: no terminal to fit, so do not cut the tables at 80 columns
-    out = Console(width=120)
-err = Console(stderr=True)
+    out = Console(width=120, emoji=False)
+err = Console(stderr=True, emoji=False)
 
 
 def _fail_user(error: UserError) -> None:
@@ -57,7 +58,8 @@ def _fail_user(error: UserError) -> None:
 def _fail_internal(exc: BaseException) -> None:
     log = Path(tempfile.mkstemp(prefix="sib-sim-error-", suffix=".log")[1])
     log.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
-    err.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\nTraceback saved to {log}",
+    what = escape(f"{type(exc).__name__}: {exc}")
+    err.print(f"[bold red]internal error:[/] {what}\nTraceback saved to {escape(str(log))}",
               highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
@@ -95,7 +97,7 @@ def validate(scenario: ScenarioArg, set_: SetOpt = None) -> None:
         loaded = read_scenario_file(scenario, tuple(set_ or ()))
     s = loaded.scenario
     out.print(f"{scenario}: ok ({s.name}: {len(s.contract.outcomes)} outcome lines, "
-              f"{len(s.contract.payers)} payers, {s.run.horizon_months} months)", highlight=False)
+              f"{len(s.contract.payers)} payers, {s.run.horizon_months} months)", highlight=False, markup=False)
 
 
 @app.command()
@@ -132,7 +134,7 @@ def run(
         typer.echo((target / "summary.json").read_text(encoding="utf-8"), nl=False)
     elif not quiet:
         print_summary(out, results.summary(), s, n, results.seed)
-        out.print(f"Results written to {target}/", highlight=False)
+        out.print(f"Results written to {target}/", highlight=False, markup=False)
 
 
 @app.command()
@@ -162,7 +164,7 @@ def price(
     if not quiet:
         print_pricing(out, payments, contract_terms)
         if target is not None:
-            out.print(f"Payments written to {target}/", highlight=False)
+            out.print(f"Payments written to {target}/", highlight=False, markup=False)
 
 
 @app.command()
@@ -202,7 +204,7 @@ def compare(
     if not quiet:
         print_comparison(out, comparison, n)
         if target is not None:
-            out.print(f"Comparison written to {target}/", highlight=False)
+            out.print(f"Comparison written to {target}/", highlight=False, markup=False)
 
 
 @app.command()
@@ -218,7 +220,7 @@ def report(folder: Annotated[Path, typer.Argument(help="A results folder written
         staging = target.with_name(".report.html.incomplete")
         staging.write_text(html, encoding="utf-8")
         staging.replace(target)  # atomic: a reader never sees half a page
-    out.print(f"Report written to {target}", highlight=False)
+    out.print(f"Report written to {target}", highlight=False, markup=False)
 
 
 # --- sensitivity and sweep -----------------------------------------------------------------------
@@ -272,7 +274,7 @@ def sensitivity(
                                           str(scenario), loaded.sha256, overrides)
     if not quiet:
         print_sensitivity(out, result)
-        out.print(f"Sensitivity written to {target}/", highlight=False)
+        out.print(f"Sensitivity written to {target}/", highlight=False, markup=False)
 
 
 @app.command()
@@ -315,7 +317,7 @@ def sweep(
                                     loaded.sha256, overrides)
     if not quiet:
         print_sweep(out, result)
-        out.print(f"Sweep written to {target}/", highlight=False)
+        out.print(f"Sweep written to {target}/", highlight=False, markup=False)
 
 
 @app.command()
@@ -328,7 +330,7 @@ def init(path: Annotated[Path, typer.Argument(help="Where to write the starter s
     if path.exists() and not force:
         _fail_user(UserError("file exists; use --force to overwrite it", where=str(path)))
     _write_text(path, starter_scenario())
-    out.print(f"Starter scenario written to {path}; check it with: sib-sim validate {path}", highlight=False)
+    out.print(f"Starter scenario written to {path}; check it with: sib-sim validate {path}", highlight=False, markup=False)
 
 
 @app.command()
@@ -343,7 +345,7 @@ def schema(path: Annotated[Optional[Path], typer.Argument(help="Where to write t
         typer.echo(text, nl=False)
         return
     _write_text(path, text)
-    out.print(f"JSON Schema written to {path}", highlight=False)
+    out.print(f"JSON Schema written to {path}", highlight=False, markup=False)
 
 
 def _write_text(path: Path, text: str) -> None:

@@ -116,7 +116,7 @@ def print_comparison(console: Console, comparison: Comparison, n: int) -> None:
         terms = term_differences(comparison.variants[0].scenario, variant.scenario)
         console.print(f"Terms that differ ({len(terms)}):", highlight=False)
         for path, base, other in terms[:40]:
-            console.print(f"  {path}: {base!r} -> {other!r}", highlight=False, soft_wrap=True)
+            console.print(f"  {path}: {base!r} -> {other!r}", highlight=False, soft_wrap=True, markup=False, emoji=False)
         if len(terms) > 40:
             console.print(f"  ... and {len(terms) - 40} more (see compare.json)", highlight=False)
 
@@ -153,7 +153,7 @@ def print_sensitivity(console: Console, result: SensitivityResult) -> None:
         table.add_row(short_label(values["parameter"]), *(_num(float(values[key])) for _, key in columns))
     console.print(table)
     for note in result.notes:
-        console.print(f"  {note}", highlight=False, soft_wrap=True)
+        console.print(f"  {note}", highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 
 def _cell(row) -> str:
@@ -183,4 +183,4 @@ def print_sweep(console: Console, result: SweepResult) -> None:
             table.add_row(f"{value:g}", *(_cell(row) for _, row in rows.iterrows()))
     console.print(table)
     for note in result.notes:
-        console.print(f"  {note}", highlight=False, soft_wrap=True)
+        console.print(f"  {note}", highlight=False, soft_wrap=True, markup=False, emoji=False)

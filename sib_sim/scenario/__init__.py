@@ -93,7 +93,8 @@ class Scenario(Section):
         field = canonical_path(data, path) or tuple(path.split("."))
         raise FieldError(field, f"the value written here ({written:g}) is not the point value of its "
                          f"distribution in uncertainty.{path} ({dist.point:g}, the {dist.point_name}), which is the "
-                         f"base case: write {dist.point:g} here, or centre the distribution on {written:g}")
+                         f"base case: write {dist.point:g} here, centre the distribution on {written:g}, or fix the "
+                         f"value with {{dist: fixed, at: {written:g}}}")
 
 
 def _child(node: object, part: str) -> object:

@@ -116,3 +116,52 @@ def test_bad_value_command_line(tmp_path: Path, case_id: str, args: list[str], e
     assert "Traceback" not in text, text
     assert expect in " ".join(text.split()), (expect, text)  # typer's own messages wrap in a box
     assert sorted(tmp_path.iterdir()) == inputs  # nothing written
+
+
+# --- locations: the file or --set that caused a cross-field error --------------------------------
+
+def _child(folder: Path, text: str) -> Path:
+    (folder / "parent.yaml").write_text((SCENARIOS / W).read_text(encoding="utf-8"), encoding="utf-8")
+    child = folder / "child.yaml"
+    child.write_text("extends: parent.yaml\nname: child\n" + text, encoding="utf-8")
+    return child
+
+
+@pytest.mark.parametrize("text,line,field", [
+    ("service:\n  support_months_min: 30\n", 4, "service.support_months_max"),
+    ("uncertainty:\n  cohort.p_engage: {dist: normal, mean: 0.5, sd: 0.01}\n", 4, "cohort.p_engage"),
+    ("contract:\n  payers:\n    - id: ccg\n", 5, "contract.outcomes.0.payers.0.payer"),
+    ("run:\n  horizon_months: 12\n", 4, "run.horizon_months"),
+])
+def test_child_error_names_the_childs_line(tmp_path: Path, text: str, line: int, field: str) -> None:
+    result = CliRunner().invoke(app, ["validate", str(_child(tmp_path, text))])
+    assert result.exit_code == 2, result.output
+    assert f"child.yaml:{line}:" in result.stderr and f": {field}: " in result.stderr, result.stderr
+    assert "checked against" in result.stderr or line == 4 and "horizon" in result.stderr
+
+
+def test_broken_parent_keeps_the_parents_line(tmp_path: Path) -> None:
+    child = _child(tmp_path, "service:\n  support_months_min: 20\n")
+    parent = tmp_path / "parent.yaml"
+    parent.write_text(parent.read_text().replace("    value: 0.78\n", "    value: 1.78\n"))
+    result = CliRunner().invoke(app, ["validate", str(child)])
+    assert result.exit_code == 2 and "parent.yaml:41:" in result.stderr, result.stderr
+
+
+def test_set_breaking_a_cross_field_rule_names_the_set() -> None:
+    result = CliRunner().invoke(app, ["validate", WTW, "--set", "run.seed=3", "--set", "service.support_months_min=30"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --set service.support_months_min=30: service.support_months_max: ")
+    assert "run.seed" not in result.stderr and "checked against" in result.stderr
+
+
+def test_user_text_is_not_rich_markup(tmp_path: Path) -> None:
+    for name in ("x:b:3.yaml", "[red]x.yaml"):
+        path = tmp_path / name
+        path.write_text((SCENARIOS / W).read_text(encoding="utf-8"), encoding="utf-8")
+        result = CliRunner().invoke(app, ["validate", str(path)])
+        assert result.exit_code == 0 and f"{name}: ok" in result.output, result.output
+        broken = CliRunner().invoke(app, ["validate", str(path), "--set", "cohort.p_engage=2"])
+        assert broken.exit_code == 2 and name not in broken.stderr  # the --set is named, not the file
+        missing = CliRunner().invoke(app, ["validate", str(tmp_path / ("no" + name))])
+        assert f"no{name}" in missing.stderr, missing.stderr
