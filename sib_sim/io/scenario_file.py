@@ -197,12 +197,11 @@ def starter_scenario() -> str:
 
 
 def scenario_json_schema() -> dict[str, Any]:
-    """The JSON Schema of a scenario file, as an editor sees it: numbers may also be written as
-    annotated values or distributions, and `extends` names a parent file."""
-    schema = Scenario.model_json_schema()
-    schema["title"] = "sib_sim scenario"
-    schema.setdefault("properties", {})["extends"] = {"type": "string", "description": "a parent scenario file"}
-    return schema
+    """The JSON Schema of a scenario file as people write it: annotated values, inline distributions
+    and partial `extends` files (see io/scenario_schema.py)."""
+    from .scenario_schema import scenario_schema
+
+    return scenario_schema()
 
 
 def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> Scenario:
