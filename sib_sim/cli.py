@@ -20,6 +20,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from .errors import UserError
+from .scenario.masking import masked_overrides
 from .scenario.run import MAX_REPLICATIONS
 from .experiment.compare import check_currencies, simulation_key
 from .experiment import compare as compare_variants
@@ -122,6 +123,9 @@ def run(
         loaded = read_scenario_file(scenario, overrides)
     s = loaded.scenario
     n = replications or s.run.replications
+    if not (quiet or as_json):  # before simulating, so a masked override can be corrected at once
+        for warning in masked_overrides(s.contract, s.currency, overrides):
+            err.print(f"warning: {warning}", markup=False, highlight=False, soft_wrap=True)
     with _handled("interrupted: no results folder written"):
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                       TimeRemainingColumn(), console=err, disable=quiet or as_json, transient=True) as bar:
