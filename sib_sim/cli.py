@@ -104,7 +104,8 @@ def validate(scenario: ScenarioArg, set_: SetOpt = None) -> None:
 @app.command()
 def run(
     scenario: ScenarioArg,
-    replications: Annotated[Optional[int], typer.Option(min=1, max=MAX_REPLICATIONS, help="Replications (default: run.replications).")] = None,
+    replications: Annotated[Optional[int], typer.Option(
+        min=1, max=MAX_REPLICATIONS, help="Replications (default: run.replications).")] = None,
     seed: Annotated[Optional[int], typer.Option(min=0, help="Root seed (default: run.seed).")] = None,
     workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Results folder (default: results/<name>).")] = None,
@@ -175,7 +176,8 @@ def price(
 def compare(
     scenarios: Annotated[list[Path], typer.Argument(help="Two or more scenario files; the first is the base.",
                                                     show_default=False)],
-    replications: Annotated[Optional[int], typer.Option(min=1, max=MAX_REPLICATIONS, help="Replications (default: the base's).")] = None,
+    replications: Annotated[Optional[int], typer.Option(
+        min=1, max=MAX_REPLICATIONS, help="Replications (default: the base's).")] = None,
     seed: Annotated[Optional[int], typer.Option(min=0, help="Root seed (default: the base's).")] = None,
     workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write compare.json and each variant's "
@@ -244,7 +246,8 @@ def sensitivity(
                                                         f"or the Sobol base sample N, a power of two (default "
                                                         f"{DEFAULT_SAMPLES['sobol']}).")] = None,
     replications: Annotated[Optional[int], typer.Option(
-        min=1, max=MAX_REPLICATIONS, help="Replications per design point (default: oneway {oneway}, morris {morris}, sobol {sobol}).".format(
+        min=1, max=MAX_REPLICATIONS,
+        help="Replications per design point (default: oneway {oneway}, morris {morris}, sobol {sobol}).".format(
             **DEFAULT_REPLICATIONS))] = None,
     second_order: Annotated[bool, typer.Option("--second-order", help="Sobol: also second-order indices "
                                                                       "(N x (2D + 2) points).")] = False,
@@ -289,7 +292,8 @@ def sweep(
     hurdle: Annotated[float, typer.Option(help="The investor's hurdle money multiple.")] = DEFAULT_HURDLE,
     probability: Annotated[float, typer.Option(help="How likely both conditions must be for the deal zone.")]
     = DEFAULT_PROBABILITY,
-    replications: Annotated[Optional[int], typer.Option(min=1, max=MAX_REPLICATIONS, help="Replications (default: run.replications).")] = None,
+    replications: Annotated[Optional[int], typer.Option(
+        min=1, max=MAX_REPLICATIONS, help="Replications (default: run.replications).")] = None,
     seed: Annotated[Optional[int], typer.Option(min=0, help="Root seed (default: run.seed).")] = None,
     workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Results folder to add sweep/ to "
@@ -334,7 +338,8 @@ def init(path: Annotated[Path, typer.Argument(help="Where to write the starter s
     if path.exists() and not force:
         _fail_user(UserError("file exists; use --force to overwrite it", where=str(path)))
     _write_text(path, starter_scenario())
-    out.print(f"Starter scenario written to {path}; check it with: sib-sim validate {path}", highlight=False, markup=False)
+    out.print(f"Starter scenario written to {path}; check it with: sib-sim validate {path}", highlight=False,
+              markup=False)
 
 
 @app.command()
