@@ -22,7 +22,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from .defaults import DEFAULT_HURDLE, DEFAULT_METRIC, DEFAULT_PROBABILITY, DEFAULT_REPLICATIONS
-from .defaults import DEFAULT_SAMPLES
+from .defaults import DEFAULT_SAMPLES, MAX_REPLICATIONS
 from .errors import UserError
 from .launch import exit_status
 
@@ -31,10 +31,11 @@ from .launch import exit_status
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Simulate outcomes contracts (social impact bonds): payments, costs and returns.")
-out = Console()
+# emoji=False: user text such as a file named x:b:3.yaml must print as written, not as an emoji code.
+out = Console(emoji=False)
 if not out.is_terminal:  # piped or captured: no terminal to fit, so do not cut the tables at 80 columns
-    out = Console(width=120)
-err = Console(stderr=True)
+    out = Console(width=120, emoji=False)
+err = Console(stderr=True, emoji=False)
 
 
 def _fail_user(error: UserError) -> None:
@@ -46,7 +47,8 @@ def _fail_user(error: UserError) -> None:
 def _fail_internal(exc: BaseException) -> None:
     log = Path(tempfile.mkstemp(prefix="sib-sim-error-", suffix=".log")[1])
     log.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
-    err.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\nTraceback saved to {log}",
+    what = escape(f"{type(exc).__name__}: {exc}")
+    err.print(f"[bold red]internal error:[/] {what}\nTraceback saved to {escape(str(log))}",
               highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
@@ -100,13 +102,14 @@ def validate(scenario: ScenarioArg, set_: SetOpt = None) -> None:
         loaded = read_scenario_file(scenario, tuple(set_ or ()))
     s = loaded.scenario
     out.print(f"{scenario}: ok ({s.name}: {len(s.contract.outcomes)} outcome lines, "
-              f"{len(s.contract.payers)} payers, {s.run.horizon_months} months)", highlight=False)
+              f"{len(s.contract.payers)} payers, {s.run.horizon_months} months)", highlight=False, markup=False)
 
 
 @app.command()
 def run(
     scenario: ScenarioArg,
-    replications: Annotated[Optional[int], typer.Option(min=1, help="Replications (default: run.replications).")] = None,
+    replications: Annotated[Optional[int], typer.Option(
+        min=1, max=MAX_REPLICATIONS, help="Replications (default: run.replications).")] = None,
     seed: Annotated[Optional[int], typer.Option(min=0, help="Root seed (default: run.seed).")] = None,
     workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Results folder (default: results/<name>).")] = None,
@@ -122,6 +125,7 @@ def run(
 
     Example: sib-sim run scenarios/ways_to_wellness.yaml --replications 200 --out results/wtw
     """
+    from .scenario.masking import masked_overrides
     from .experiment import run as run_scenario
     from .io.output_folder import check_folder
     from .io.results_folder import write_results_folder
@@ -136,6 +140,9 @@ def run(
         check_folder(target, "results", force)  # before the simulation, not after it
     s = loaded.scenario
     n = replications or s.run.replications
+    if not (quiet or as_json):  # before simulating, so a masked override can be corrected at once
+        for warning in masked_overrides(s.contract, s.currency, overrides):
+            err.print(f"warning: {warning}", markup=False, highlight=False, soft_wrap=True)
     with _handled("interrupted: no results folder written"):
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                       TimeRemainingColumn(), console=err, disable=quiet or as_json, transient=True) as bar:
@@ -148,7 +155,7 @@ def run(
         typer.echo((target / "summary.json").read_text(encoding="utf-8"), nl=False)
     elif not quiet:
         print_summary(out, results.summary(), s, n, results.seed, overrides)
-        out.print(f"Results written to {target}/", highlight=False)
+        out.print(f"Results written to {target}/", highlight=False, markup=False)
 
 
 @app.command()
@@ -187,14 +194,15 @@ def price(
     if not quiet:
         print_pricing(out, payments, contract_terms, written=target is not None)
         if target is not None:
-            out.print(f"Payments written to {target}/", highlight=False)
+            out.print(f"Payments written to {target}/", highlight=False, markup=False)
 
 
 @app.command()
 def compare(
     scenarios: Annotated[list[Path], typer.Argument(help="Two or more scenario files; the first is the base.",
                                                     show_default=False)],
-    replications: Annotated[Optional[int], typer.Option(min=1, help="Replications (default: the base's).")] = None,
+    replications: Annotated[Optional[int], typer.Option(
+        min=1, max=MAX_REPLICATIONS, help="Replications (default: the base's).")] = None,
     seed: Annotated[Optional[int], typer.Option(min=0, help="Root seed (default: the base's).")] = None,
     workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write compare.json and each variant's "
@@ -213,7 +221,7 @@ def compare(
     Example: sib-sim compare scenarios/ways_to_wellness.yaml scenarios/ways_to_wellness_direct.yaml
     """
     from .experiment import compare as compare_variants
-    from .experiment.compare import simulation_key
+    from .experiment.compare import check_currencies, simulation_key
     from .io.compare_folder import write_compare_folder
     from .io.output_folder import check_folder
     from .io.scenario_file import read_scenario_file
@@ -226,6 +234,7 @@ def compare(
             check_folder(out_dir, "compare", force)
         loaded = [read_scenario_file(path, _with_engine((), engine)) for path in scenarios]
         variants = [f.scenario for f in loaded]
+        check_currencies(variants, [str(p) for p in scenarios])
         n = replications or variants[0].run.replications
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                       TimeRemainingColumn(), console=err, disable=quiet, transient=True) as bar:
@@ -238,7 +247,7 @@ def compare(
     if not quiet:
         print_comparison(out, comparison, n)
         if target is not None:
-            out.print(f"Comparison written to {target}/", highlight=False)
+            out.print(f"Comparison written to {target}/", highlight=False, markup=False)
 
 
 @app.command()
@@ -252,7 +261,7 @@ def report(folder: Annotated[Path, typer.Argument(help="A results folder written
 
     with _handled():
         target = write_report(folder)
-    out.print(f"Report written to {target}", highlight=False)
+    out.print(f"Report written to {target}", highlight=False, markup=False)
 
 
 # --- sensitivity and sweep -----------------------------------------------------------------------
@@ -288,7 +297,8 @@ def sensitivity(
                                                         f"or the Sobol base sample N, a power of two (default "
                                                         f"{DEFAULT_SAMPLES['sobol']}).")] = None,
     replications: Annotated[Optional[int], typer.Option(
-        min=1, help="Replications per design point (default: oneway {oneway}, morris {morris}, sobol {sobol}).".format(
+        min=1, max=MAX_REPLICATIONS,
+        help="Replications per design point (default: oneway {oneway}, morris {morris}, sobol {sobol}).".format(
             **DEFAULT_REPLICATIONS))] = None,
     second_order: Annotated[bool, typer.Option("--second-order", help="Sobol: also second-order indices "
                                                                       "(N x (2D + 2) points).")] = False,
@@ -333,7 +343,7 @@ def sensitivity(
                                           str(scenario), loaded.sha256, overrides, force=force)
     if not quiet:
         print_sensitivity(out, result, s.currency)
-        out.print(f"Sensitivity written to {target}/", highlight=False)
+        out.print(f"Sensitivity written to {target}/", highlight=False, markup=False)
 
 
 @app.command()
@@ -344,7 +354,8 @@ def sweep(
     hurdle: Annotated[float, typer.Option(help="The investor's hurdle money multiple.")] = DEFAULT_HURDLE,
     probability: Annotated[float, typer.Option(help="How likely both conditions must be for the deal zone.")]
     = DEFAULT_PROBABILITY,
-    replications: Annotated[Optional[int], typer.Option(min=1, help="Replications (default: run.replications).")] = None,
+    replications: Annotated[Optional[int], typer.Option(
+        min=1, max=MAX_REPLICATIONS, help="Replications (default: run.replications).")] = None,
     seed: Annotated[Optional[int], typer.Option(min=0, help="Root seed (default: run.seed).")] = None,
     workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Results folder to add sweep/ to "
@@ -386,7 +397,7 @@ def sweep(
                                     loaded.sha256, overrides, force=force)
     if not quiet:
         print_sweep(out, result, s.currency)
-        out.print(f"Sweep written to {target}/", highlight=False)
+        out.print(f"Sweep written to {target}/", highlight=False, markup=False)
 
 
 @app.command()
@@ -401,7 +412,8 @@ def init(path: Annotated[Path, typer.Argument(help="Where to write the starter s
 
     with _handled():
         write_new_file(path, starter_scenario(), force)
-    out.print(f"Starter scenario written to {path}; check it with: sib-sim validate {path}", highlight=False)
+    out.print(f"Starter scenario written to {path}; check it with: sib-sim validate {path}", highlight=False,
+              markup=False)
 
 
 @app.command()
@@ -421,7 +433,7 @@ def schema(path: Annotated[Optional[Path], typer.Argument(help="Where to write t
         return
     with _handled():
         write_new_file(path, text, force)
-    out.print(f"JSON Schema written to {path}", highlight=False)
+    out.print(f"JSON Schema written to {path}", highlight=False, markup=False)
 
 
 def main() -> None:  # pragma: no cover - console entry point (sib_sim.launch.main installs the handlers)

@@ -5,3 +5,7 @@ DEFAULT_REPLICATIONS = {"oneway": 20, "morris": 4, "sobol": 1}  # per design poi
 DEFAULT_METRIC = "payments_total"
 DEFAULT_HURDLE = 1.0
 DEFAULT_PROBABILITY = 0.8
+
+# The most replications one command runs (a documented limit, README "Limits"): each replication keeps
+# its monthly records in memory. scenario.run and the command line both read it from here.
+MAX_REPLICATIONS = 100_000

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..errors import UserError
 from ..measure import definitions_for
 from ..scenario import Scenario
 from .executor import Progress, default_workers, simulate_replications
@@ -70,6 +71,16 @@ def simulation_key(scenario: Scenario) -> str:
     return scenario.model_dump_json(exclude=TERMS_ONLY)
 
 
+def check_currencies(scenarios: Sequence[Scenario], names: Sequence[str] | None = None) -> None:
+    """Differences of amounts in different currencies mean nothing: refuse them (no exchange rates)."""
+    base = scenarios[0]
+    for i, variant in enumerate(scenarios[1:], start=1):
+        if variant.currency != base.currency:
+            where = names[i] if names else variant.name
+            raise UserError(f"this variant is in {variant.currency} but the base is in {base.currency}; compare "
+                            "scenarios in one currency (sib_sim does not convert)", where=where, field="currency")
+
+
 def compare(scenarios: Sequence[Scenario], replications: int | None = None, seed: int | None = None,
             workers: int | None = None, progress: Progress | None = None,
             scheduler: str | None = None) -> Comparison:
@@ -77,6 +88,7 @@ def compare(scenarios: Sequence[Scenario], replications: int | None = None, seed
     from . import evaluate  # the package's evaluate: contract, finance and metrics
 
     base = scenarios[0]
+    check_currencies(scenarios)
     n = base.run.replications if replications is None else replications
     seed = base.run.seed if seed is None else seed
     workers = default_workers() if workers is None else workers

@@ -10,10 +10,9 @@ from collections.abc import Mapping
 import numpy as np
 from scipy import special
 
-from ..errors import UserError
 from ..scenario import Scenario
 from ..scenario.overrides import with_overrides
-from ..scenario.uncertainty import TAIL, Beta, DistBase, Gamma, LogNormal, Normal, Triangular, Uniform
+from ..scenario.uncertainty import TAIL, check_ranges, Beta, DistBase, Gamma, LogNormal, Normal, Triangular, Uniform
 
 # Point values by distribution object: computing one freezes a scipy distribution (milliseconds),
 # and a run asks for the same ones in every replication.
@@ -87,14 +86,6 @@ def with_parameters(scenario: Scenario, values: Mapping[str, float]) -> Scenario
 
 
 def check_parameters(scenario: Scenario) -> None:
-    """Fail before any simulation if a distribution's tails break its field's rules (say a normal
-    rate that can go negative): the draws are kept within the 0.1% and 99.9% quantiles."""
-    for path, dist in scenario.uncertainty.items():
-        for q in (TAIL, 1.0 - TAIL):
-            value = dist.ppf(q)
-            try:
-                with_parameters(scenario, {path: value})
-            except UserError as error:
-                raise UserError(f"its {100 * q:g}% quantile is {value:.4g}, which this field does not allow "
-                                f"({error.message}); choose a distribution that stays in range",
-                                field=f"uncertainty.{path}") from None
+    """Fail before any simulation if a distribution's tails break its field's rules (see
+    scenario.uncertainty.check_ranges; the loader runs the same check, so `validate` catches it)."""
+    check_ranges(scenario)

@@ -239,6 +239,11 @@ def design_points(method: str, n_parameters: int, samples: int | None = None, se
     return samples * ((2 if second_order else 1) * n_parameters + 2)
 
 
+# Documented limits (README "Limits"): beyond these the design alone would not fit in memory, and the
+# indices stop changing long before.
+MAX_SAMPLES = {"oneway": 0, "morris": 10_000, "sobol": 2 ** 16}
+
+
 def check_settings(method: str, samples: int | None, replications: int | None, second_order: bool = False) -> None:
     if method not in METHODS:
         raise UserError(f"unknown method {method!r}", field="--method", hint=did_you_mean(method, list(METHODS)))
@@ -254,6 +259,9 @@ def check_settings(method: str, samples: int | None, replications: int | None, s
                         field="--samples", hint="e.g. 64, 128 or 256: the Sobol' sequence is balanced only then")
     if replications is not None and replications < 1:
         raise UserError(f"replications per point must be at least 1 (got {replications})", field="--replications")
+    if samples is not None and samples > MAX_SAMPLES[method]:
+        raise UserError(f"at most {MAX_SAMPLES[method]:,} {'trajectories' if method == 'morris' else 'base samples'} "
+                        f"(got {samples:,}); a documented limit: each design point is a simulation", field="--samples")
 
 
 def sensitivity(scenario: Scenario, method: str = "oneway", metric: str = DEFAULT_METRIC, samples: int | None = None,

@@ -58,6 +58,9 @@ class SweepResult:
     notes: tuple[str, ...]
 
 
+MAX_POINTS_PER_AXIS = 1_000  # a documented limit (README "Limits"): each point re-prices every replication
+
+
 def parse_axis(text: str) -> Axis:
     """`a.b=lo:hi:n` -> Axis; a bad string is a UserError that shows the expected form."""
     path, sep, spec = text.partition("=")
@@ -74,6 +77,9 @@ def parse_axis(text: str) -> Axis:
         raise UserError(f"bad --param {text!r}: LO and HI must be finite", where="--param", hint=FORMAT_HINT)
     if n < 2:
         raise UserError(f"bad --param {text!r}: N must be at least 2 (got {n})", where="--param", hint=FORMAT_HINT)
+    if n > MAX_POINTS_PER_AXIS:
+        raise UserError(f"bad --param {text!r}: at most {MAX_POINTS_PER_AXIS} points on an axis (got {n:,})",
+                        where="--param", hint=FORMAT_HINT)
     if lo >= hi:
         raise UserError(f"bad --param {text!r}: LO must be below HI (got {lo:g} and {hi:g})", where="--param",
                         hint=FORMAT_HINT)
@@ -149,7 +155,7 @@ def sweep(scenario: Scenario, params: list[Axis] | list[str], hurdle_multiple: f
     check_axes(scenario, axes)
     if not 0.0 < probability <= 1.0:
         raise UserError(f"probability must be in (0, 1] (got {probability:g})", where="--probability")
-    if hurdle_multiple < 0:
+    if not math.isfinite(hurdle_multiple) or hurdle_multiple < 0:
         raise UserError(f"the hurdle multiple must be 0 or more (got {hurdle_multiple:g})", where="--hurdle")
     points = grid_points(axes)
     scenarios = [with_overrides(scenario, p) for p in points]

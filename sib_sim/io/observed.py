@@ -59,6 +59,7 @@ import numpy as np
 from ..calendar import add_months
 from ..contract import Payments, apply_contract
 from ..errors import UserError
+from ..fields import LARGEST
 from ..kinds import KINDS
 from ..measure.definitions import definitions_for
 from ..measure.ledger import SERIES, STAR_CHANGE_BINS, OutcomeLedger
@@ -219,6 +220,8 @@ def _number(record: dict[str, str], column: str, fail, required: bool, negative:
         raise fail(column, f"{column} {text!r} is not a number") from None
     if not math.isfinite(number):
         raise fail(column, f"{column} {text!r} is not a finite number")
+    if abs(number) > LARGEST:  # price x count would overflow to infinity, and totals to NaN
+        raise fail(column, f"{column} {text!r} is above {LARGEST:g}, the largest value sib_sim handles (README, Limits)")
     if number < 0 and not negative:
         raise fail(column, f"{column} {text!r} is negative")
     return number

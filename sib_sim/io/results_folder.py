@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..scenario.masking import masked_overrides
 from ..experiment import Results
 from ..reports.html import render_report_from_folder
 from ..errors import UserError
@@ -60,7 +61,9 @@ def manifest(results: Results, scenario_path: str | None, scenario_sha256: str |
 def summary_document(results: Results, scenario_path: str | None = None, scenario_sha256: str | None = None,
                      overrides: tuple[str, ...] = ()) -> dict[str, object]:
     return {"manifest": manifest(results, scenario_path, scenario_sha256, overrides),
-            "metrics": results.summary()}
+            "metrics": results.summary(),
+            # an override that changes no payment (a cap masked by tighter caps): say so with the numbers
+            "warnings": masked_overrides(results.scenario.contract, results.scenario.currency, overrides)}
 
 
 def cashflow_table(results: Results) -> pd.DataFrame:

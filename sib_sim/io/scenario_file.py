@@ -6,6 +6,7 @@ column and field (see DESIGN.md section 8); no raw exception escapes for bad inp
 
 from __future__ import annotations
 
+import copy
 import difflib
 import hashlib
 import os
@@ -20,10 +21,10 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import UserError
 from ..scenario import Scenario
-from ..scenario.overrides import (M, FieldPath, dotted, explain_validation_error, fix_uncertain, set_path,
-                                  value_at)
+from ..scenario.overrides import (M, FieldPath, centre_on_points, dotted, explain_validation_error, fix_uncertain,
+                                  set_path, value_at)
 from ..scenario.base import Section
-from ..scenario.uncertainty import Distribution
+from ..scenario.uncertainty import Distribution, check_ranges
 from ..scenario.terms import Terms
 from .yaml_locations import Located, Source, parse_yaml
 
@@ -65,12 +66,74 @@ def read_scenario_file(path: str | os.PathLike[str], overrides: Sequence[str] = 
 def _read_scenario_file(filename: str, overrides: Sequence[str]) -> ScenarioFile:
     raw = _read_bytes(filename)
     located = _load_located(filename, _decode(raw, filename), chain=())
+    pristine = copy.deepcopy(located) if overrides else located
+    try:
+        scenario = _overridden(located, overrides)
+    except UserError as error:
+        blamed = _blame_overrides(error, pristine, overrides)
+        raise (_blame_child(blamed, filename) if blamed is error else blamed) from None
+    sources = {dotted(p): source for p, source in located.sources.items()}
+    return ScenarioFile(scenario, filename, hashlib.sha256(raw).hexdigest(), sources)
+
+
+def _overridden(located: Located, overrides: Sequence[str]) -> Scenario:
+    """Apply the overrides to the parsed file (in place), then validate it as run would."""
     for text in overrides:
         _apply_override(located, text, Scenario)
     _lift_distributions(located)
     scenario = _validate(located, Scenario)
-    sources = {dotted(p): source for p, source in located.sources.items()}
-    return ScenarioFile(scenario, filename, hashlib.sha256(raw).hexdigest(), sources)
+    _check_ranges(scenario, located)
+    return scenario
+
+
+def _blame_overrides(error: UserError, pristine: Located, overrides: Sequence[str]) -> UserError:
+    """A `--set` that breaks a rule across fields (support longer than the horizon, say) is reported
+    at the field the rule names, which may be a line of the file the user did not change: name the
+    `--set` whose removal clears the error instead, and keep the file's line in the hint."""
+    if not overrides or (error.where or "").startswith("--set"):
+        return error
+    culprits = []
+    for text in overrides:
+        try:
+            _overridden(copy.deepcopy(pristine), [t for t in overrides if t is not text])
+        except UserError as other:
+            if (other.message, other.field) == (error.message, error.field):
+                continue
+        culprits.append(text)
+    if not culprits:
+        return error
+    checked = f"checked against {error.where}" if error.where else None
+    hint = "; ".join(h for h in (error.hint, checked) if h) or None
+    return UserError(error.message, where=" ".join(f"--set {t}" for t in culprits), field=error.field, hint=hint)
+
+
+def _blame_child(error: UserError, filename: str) -> UserError:
+    """An error located in a parent file, although the parent is valid on its own, was caused by what
+    this (extending) file changed: point at the value this file wrote that is closest to the field at
+    fault, keeping the parent's line in the hint."""
+    where = error.where or ""
+    if not where or where.startswith(f"{filename}:") or where.startswith("--set") or not error.field:
+        return error
+    child = parse_yaml(_decode(_read_bytes(filename), filename), filename)
+    if "extends" not in child.data:
+        return error
+    try:
+        read_scenario_file(_parent_file(child, filename, ()))
+    except UserError:
+        return error  # the parent is broken by itself: its own line is the right one
+    fault = tuple(error.field.split("."))
+    best, score = None, 0
+    for path in child.values:
+        if path[:1] == ("uncertainty",) and len(path) > 1:
+            common = len(fault) if path[1] == error.field.removeprefix("uncertainty.") else 0
+        else:
+            common = next((i for i, (a, b) in enumerate(zip(path, fault)) if str(a) != str(b)), min(len(path), len(fault)))
+        if common and common >= score:  # the deepest of the closest: the value, not its section
+            best, score = path, common
+    if best is None:
+        return error
+    hint = "; ".join(h for h in (error.hint, f"checked against {where}") if h)
+    return UserError(error.message, where=child.where(best, at_key=True), field=error.field, hint=hint)
 
 
 def _inline_distributions(data: Any, path: FieldPath = ()) -> list[FieldPath]:
@@ -139,12 +202,11 @@ def starter_scenario() -> str:
 
 
 def scenario_json_schema() -> dict[str, Any]:
-    """The JSON Schema of a scenario file, as an editor sees it: numbers may also be written as
-    annotated values or distributions, and `extends` names a parent file."""
-    schema = Scenario.model_json_schema()
-    schema["title"] = "sib_sim scenario"
-    schema.setdefault("properties", {})["extends"] = {"type": "string", "description": "a parent scenario file"}
-    return schema
+    """The JSON Schema of a scenario file as people write it: annotated values, inline distributions
+    and partial `extends` files (see io/scenario_schema.py)."""
+    from .scenario_schema import scenario_schema
+
+    return scenario_schema()
 
 
 def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> Scenario:
@@ -317,10 +379,25 @@ def _apply_override(located: Located, text: str, root: type[BaseModel]) -> None:
         raise UserError(f"cannot use the value {value_text.strip()[:40]!r}: it nests too deeply or refers to itself",
                         where=where, field=path_text.strip())
     path = set_path(located.data, path_text.strip(), value, root=root, where=where)
+    moved: list[FieldPath] = []
     if path[:1] != ("uncertainty",):
         fix_uncertain(located.data, path)
-    located.forget(path)  # the old value's location and source no longer describe it
-    located.values[path] = located.keys[path] = where
+    else:
+        moved = centre_on_points(located.data, path)
+    for changed in [path] + moved:
+        located.forget(changed)  # the old value's location and source no longer describe it
+        located.values[changed] = located.keys[changed] = where
+
+
+def _check_ranges(scenario: Scenario, located: Located) -> None:
+    """The check `run` makes before simulating (a distribution whose tails break its field), made
+    here too so that `validate` catches it, at the line the distribution is written on."""
+    try:
+        check_ranges(scenario)
+    except UserError as error:
+        key = (error.field or "").removeprefix("uncertainty.")
+        raise UserError(error.message, where=located.where(("uncertainty", key)), field=error.field,
+                        hint=error.hint) from None
 
 
 def _validate(located: Located, root: type[M]) -> M:

@@ -20,6 +20,7 @@ from ..scenario.overrides import FieldPath, did_you_mean, dotted, value_at
 
 SOURCE_KEYS = ("reference", "assumption", "note", "unit")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_BINARY_TAG = "tag:yaml.org,2002:binary"
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
@@ -165,6 +166,9 @@ class _Builder:
         return _mark(node, self.filename)
 
     def scalar(self, node: yaml.Node, path: FieldPath) -> Any:
+        if node.tag == _BINARY_TAG:  # bytes would pass as text (pydantic decodes them): never a scenario value
+            raise UserError("binary (!!binary) values are not supported; write plain text", where=self.mark(node),
+                            field=dotted(path) or None)
         try:
             return self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:

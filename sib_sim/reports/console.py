@@ -131,7 +131,7 @@ def print_comparison(console: Console, comparison: Comparison, n: int) -> None:
         terms = term_differences(comparison.variants[0].scenario, variant.scenario)
         console.print(f"Terms that differ ({len(terms)}), base -> variant:", highlight=False)
         for line in term_lines(terms[:40], currency):
-            console.print(f"  {escape(line)}", highlight=False, soft_wrap=True)
+            console.print(f"  {line}", highlight=False, soft_wrap=True, markup=False, emoji=False)
         if len(terms) > 40:
             console.print(f"  ... and {len(terms) - 40} more (see compare.json)", highlight=False)
 
@@ -173,7 +173,7 @@ def print_sensitivity(console: Console, result: SensitivityResult, currency: str
         table.add_row(escape(parameter_label(path)), *cells)
     console.print(table)
     for note in result.notes:
-        console.print(f"  {escape(note)}", highlight=False, soft_wrap=True)
+        console.print(f"  {note}", highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 
 def _sensitivity_cell(key: str, value: float, path: str, kind: str, currency: str) -> str:
@@ -223,4 +223,4 @@ def print_sweep(console: Console, result: SweepResult, currency: str = "GBP") ->
             table.add_row(value(a.path, v), *(_cell(row) for _, row in rows.iterrows()))
     console.print(table)
     for note in result.notes:
-        console.print(f"  {escape(note)}", highlight=False, soft_wrap=True)
+        console.print(f"  {note}", highlight=False, soft_wrap=True, markup=False, emoji=False)

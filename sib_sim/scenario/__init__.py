@@ -12,9 +12,10 @@ from .contract import (Claim, CohortThreshold, CohortWindow, Contract, DatedPric
 from .finance import Commissioner, DeliveryCosts, Finance, Investor
 from .hospital import Comparison, Hospital, RegressionToMean, ServiceLine
 from .milestones import Milestone, check_milestones
-from .run import Run
+from .run import MAX_HORIZON_MONTHS, Run
 from .service import Service, StaffingStep
-from .uncertainty import UNCERTAIN_SECTIONS, Distribution
+from .overrides import canonical_path
+from .uncertainty import UNCERTAIN_SECTIONS, Distribution, same_value
 from .wellbeing import STAR_AREAS, Wellbeing
 
 
@@ -46,6 +47,7 @@ class Scenario(Section):
                 f"finance.commissioner.payer {self.finance.commissioner.payer!r} is not a contract payer; "
                 f"known: {payer_ids}"
             )
+        self._check_horizon()
         for i, draw in enumerate(self.finance.investor.drawdown_schedule):
             if draw.month >= self.run.horizon_months:
                 raise FieldError(("finance", "investor", "drawdown_schedule", i, "month"),
@@ -80,6 +82,17 @@ class Scenario(Section):
         except FieldError as error:
             raise FieldError(("contract", "outcomes", i) + error.path, str(error)) from None
 
+    def _check_horizon(self) -> None:
+        """Support must fit in the months simulated, or no participant could finish it (and every
+        outcome that needs a completed support period would be zero for a reason no one sees)."""
+        longest, horizon = self.service.support_months_max, self.run.horizon_months
+        if longest > MAX_HORIZON_MONTHS:
+            raise FieldError(("service", "support_months_max"), f"{longest:g} months of support is longer than "
+                             f"the longest horizon sib_sim simulates ({MAX_HORIZON_MONTHS} months)")
+        if horizon < longest:
+            raise FieldError(("run", "horizon_months"), f"the horizon ({horizon} months) is shorter than support "
+                             f"(service.support_months_max {longest:g} months): no one could finish support")
+
     def _check_uncertain_paths(self) -> None:
         data = self.model_dump(include=set(UNCERTAIN_SECTIONS))
         for path in self.uncertainty:
@@ -94,6 +107,20 @@ class Scenario(Section):
                     raise FieldError(("uncertainty", path), f"no such value: {path}")
             if isinstance(node, bool) or not isinstance(node, (int, float)):
                 raise FieldError(("uncertainty", path), f"{path} is not a number")
+            self._check_point_value(data, path, float(node))
+
+    def _check_point_value(self, data: dict[str, object], path: str, written: float) -> None:
+        """DESIGN.md section 3: a distribution's point value is the base case (what runs with
+        `run.uncertainty: false`, and the one-way sensitivity base). A different value written in the
+        field would be silently ignored, so it is refused at the field."""
+        dist = self.uncertainty[path]
+        if same_value(written, dist.point):
+            return
+        field = canonical_path(data, path) or tuple(path.split("."))
+        raise FieldError(field, f"the value written here ({written:g}) is not the point value of its "
+                         f"distribution in uncertainty.{path} ({dist.point:g}, the {dist.point_name}), which is the "
+                         f"base case: write {dist.point:g} here, centre the distribution on {written:g}, or fix the "
+                         f"value with {{dist: fixed, at: {written:g}}}")
 
 
 def _child(node: object, part: str) -> object:

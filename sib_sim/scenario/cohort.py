@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field, model_validator
 
 from .base import FieldError, Identifier, Months, NonNegative, Positive, Probability, Section
+
+
+MAX_REFERRALS_PER_MONTH = 100_000
 
 
 class ReferralPause(Section):
@@ -24,7 +29,9 @@ class ReferralPause(Section):
 class Referrals(Section):
     """Monthly referral rate: a linear ramp-up to a plateau, pauses, and an end of the window."""
 
-    rate_per_month: Positive
+    # A documented limit (README "Limits"): a hundred times the largest programme's referrals, and
+    # small enough for the model's count draws.
+    rate_per_month: Annotated[float, Field(gt=0.0, le=MAX_REFERRALS_PER_MONTH)]
     start_month: Months = 0.0
     ramp_up_months: Months = 0.0
     ramp_start_fraction: Probability = 0.25

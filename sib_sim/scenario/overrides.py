@@ -26,6 +26,7 @@ from ..errors import UserError
 from .base import FieldError
 
 FieldPath = tuple[str | int, ...]
+LIMIT_NOTED = 600  # an upper bound this large is one of sib_sim's documented limits, not a rule of the field
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -240,6 +241,35 @@ def fix_uncertain(data: dict[str, Any], path: FieldPath) -> None:
             del uncertain[key]
 
 
+def centre_on_points(data: dict[str, Any], path: FieldPath) -> list[FieldPath]:
+    """Setting a distribution (the `uncertainty` section, or one entry of it) moves the field it
+    describes to its point value, as an inline distribution does: the point value is the base case
+    (DESIGN.md section 3). Returns the fields moved; a distribution that does not validate is left
+    for validation to explain."""
+    from pydantic import TypeAdapter
+
+    from .uncertainty import Distribution  # scipy: only needed when a distribution is set
+
+    uncertain = data.get("uncertainty")
+    if path[:1] != ("uncertainty",) or not isinstance(uncertain, dict):
+        return []
+    keys = list(uncertain) if len(path) == 1 else [path[1]]
+    moved: list[FieldPath] = []
+    for key in keys:
+        target = canonical_path(data, str(key))
+        try:
+            point = TypeAdapter(Distribution).validate_python(uncertain.get(key)).point
+        except ValidationError:
+            continue
+        current = value_at(data, target) if target else None
+        if target and isinstance(current, (int, float)) and not isinstance(current, bool):
+            parent = value_at(data, target[:-1])
+            if isinstance(parent, (dict, list)):
+                parent[target[-1]] = point  # type: ignore[index]
+                moved.append(target)
+    return moved
+
+
 # --- explaining validation errors --------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -310,6 +340,8 @@ def _explain_one(root: type[BaseModel], error: Mapping[str, Any], data: object) 
     given = error.get("input")
     if kind != "value_error" and isinstance(given, (str, int, float)):
         message += f" (got {given!r})"
+    if kind == "less_than_equal" and float(error.get("ctx", {}).get("le", 0)) >= LIMIT_NOTED:
+        message += "; a documented limit (README, Limits)"
     return Problem(path, message)
 
 
@@ -354,6 +386,8 @@ def with_overrides(scenario: M, changes: Mapping[str, object]) -> M:
         path = set_path(data, text, value, root=root, where=f"with_overrides {text!r}")
         if text.split(".")[0] != "uncertainty":
             fix_uncertain(data, path)
+        else:
+            centre_on_points(data, path)
     try:
         return root.model_validate(data)
     except ValidationError as error:
@@ -363,5 +397,5 @@ def with_overrides(scenario: M, changes: Mapping[str, object]) -> M:
 
 
 __all__ = ["FieldPath", "Problem", "clean_loc", "closest", "did_you_mean", "dotted", "explain_validation_error",
-           "field_names", "fix_uncertain", "kinds_of", "model_for", "set_path", "split_path", "type_at", "value_at",
+           "centre_on_points", "field_names", "fix_uncertain", "kinds_of", "model_for", "set_path", "split_path", "type_at", "value_at",
            "with_overrides"]

@@ -54,6 +54,9 @@ class Service(Section):
             raise FieldError(("link_worker_fte",), "link_worker_fte steps must start at from_month 0 and increase")
         if self.support_months_max < self.support_months_min:
             raise FieldError(("support_months_max",), "support_months_max must be at least support_months_min")
+        if all(step.fte == 0 for step in self.link_worker_fte):
+            raise FieldError(("link_worker_fte",), "no link workers at any time (every fte is 0): nobody could "
+                             "be supported; give at least one step a positive fte")
         # Periods may not overlap: a month has one way of delivering support, so one factor.
         for i in range(1, len(self.delivery_periods)):
             if self.delivery_periods[i].start_month < self.delivery_periods[i - 1].end_month:

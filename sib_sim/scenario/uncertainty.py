@@ -10,11 +10,12 @@ distribution's bulk respects (checked when the scenario is validated).
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, model_validator
 from scipy import stats
 
+from ..errors import UserError
 from .base import FieldError, Positive, Section
 
 TAIL = 0.001  # draws are kept within [TAIL, 1 - TAIL] quantiles
@@ -33,6 +34,10 @@ class DistBase(Section):
     def point(self) -> float:
         return float(self.frozen().mean())
 
+    @property
+    def point_name(self) -> str:
+        return "mean"
+
     def ppf(self, q: float) -> float:
         return float(self.frozen().ppf(min(max(q, TAIL), 1.0 - TAIL)))
 
@@ -44,6 +49,10 @@ class Normal(DistBase):
 
     def frozen(self):
         return stats.norm(self.mean, self.sd)
+
+    @property
+    def point(self) -> float:
+        return float(self.mean)
 
 
 class LogNormal(DistBase):
@@ -57,6 +66,10 @@ class LogNormal(DistBase):
     @property
     def point(self) -> float:
         return float(self.median)
+
+    @property
+    def point_name(self) -> str:
+        return "median"
 
 
 class Beta(DistBase):
@@ -77,6 +90,10 @@ class Beta(DistBase):
         common = self.mean * (1.0 - self.mean) / self.sd ** 2 - 1.0
         return stats.beta(self.mean * common, (1.0 - self.mean) * common)
 
+    @property
+    def point(self) -> float:
+        return float(self.mean)
+
 
 class Gamma(DistBase):
     """On (0, inf), by mean and sd."""
@@ -88,6 +105,10 @@ class Gamma(DistBase):
     def frozen(self):
         shape = (self.mean / self.sd) ** 2
         return stats.gamma(shape, scale=self.mean / shape)
+
+    @property
+    def point(self) -> float:
+        return float(self.mean)
 
 
 class Triangular(DistBase):
@@ -106,6 +127,14 @@ class Triangular(DistBase):
         width = self.max - self.min
         return stats.triang((self.mode - self.min) / width, loc=self.min, scale=width)
 
+    @property
+    def point(self) -> float:
+        return (self.min + self.mode + self.max) / 3.0
+
+    @property
+    def point_name(self) -> str:
+        return "mean, (min + mode + max) / 3"
+
 
 class Uniform(DistBase):
     dist: Literal["uniform"]
@@ -121,6 +150,10 @@ class Uniform(DistBase):
     def frozen(self):
         return stats.uniform(self.min, self.max - self.min)
 
+    @property
+    def point(self) -> float:
+        return (self.min + self.max) / 2.0
+
 
 class Fixed(DistBase):
     """A value that is not uncertain, written in the same form (handy to switch one off)."""
@@ -132,6 +165,10 @@ class Fixed(DistBase):
     def point(self) -> float:
         return float(self.at)
 
+    @property
+    def point_name(self) -> str:
+        return "at"
+
     def ppf(self, q: float) -> float:
         return float(self.at)
 
@@ -142,3 +179,25 @@ Distribution = Annotated[Union[Normal, LogNormal, Beta, Gamma, Triangular, Unifo
 # Uncertainty is about the world, not the deal: terms (contract, finance) are explored with
 # `sweep` and `compare`, and contract and finance run once over all replications.
 UNCERTAIN_SECTIONS = ("cohort", "service", "wellbeing", "hospital", "milestones")
+
+
+def same_value(written: float, point: float) -> bool:
+    """Whether a field's written value is its distribution's point value (to rounding)."""
+    return math.isclose(written, point, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def check_ranges(scenario: "Any") -> None:
+    """Fail before any simulation if a distribution's tails break its field's rules (say a normal
+    rate that can go negative): draws are kept within the 0.1% and 99.9% quantiles, so both of those
+    are tried. Raises UserError with field `uncertainty.<path>`; the loader adds file:line."""
+    from .overrides import with_overrides  # overrides is schema-free; imported here to keep this module light
+
+    for path, dist in scenario.uncertainty.items():
+        for q in (TAIL, 1.0 - TAIL):
+            value = dist.ppf(q)
+            try:
+                with_overrides(scenario, {path: value})
+            except UserError as error:
+                raise UserError(f"its {100 * q:g}% quantile is {value:.4g}, which this field does not allow "
+                                f"({error.message}); choose a distribution that stays in range",
+                                field=f"uncertainty.{path}") from None

@@ -1,0 +1,63 @@
+"""Caps that cannot bind because other caps are tighter: an override of one changes nothing.
+
+Every payment has a payer, so when every payer has a cap the contract can never pay more than their
+sum; a line can never pay more than the caps of the payers who can pay it (its shares and its
+overflow payer) or the contract's cap; a payer can never pay more than the contract's cap. A cap set
+above such a bound never cuts a claim, whatever the simulation does. Pure: scenario data only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .contract import Contract
+
+
+def _money(amount: float, currency: str) -> str:
+    return f"{amount:,.0f} {currency}"
+
+
+def masked_caps(contract: Contract, currency: str) -> dict[str, str]:
+    """Dotted path of each cap that cannot bind (list items by id) -> why."""
+    found: dict[str, str] = {}
+    payer_caps = {p.id: p.cap for p in contract.payers}
+    if contract.cap is not None and all(cap is not None for cap in payer_caps.values()):
+        total = sum(cap for cap in payer_caps.values() if cap is not None)
+        if total < contract.cap:
+            found["contract.cap"] = (f"contract.cap ({_money(contract.cap, currency)}) cannot bind: the payers' own "
+                                     f"caps total {_money(total, currency)}, so payments stop there")
+    for payer in contract.payers:
+        if payer.cap is not None and contract.cap is not None and payer.cap > contract.cap:
+            found[f"contract.payers.{payer.id}.cap"] = (
+                f"contract.payers.{payer.id}.cap ({_money(payer.cap, currency)}) cannot bind: the contract cap "
+                f"({_money(contract.cap, currency)}) stops payments first")
+    for line in contract.outcomes:
+        if line.cap is None:
+            continue
+        payers = {share.payer for share in line.payers} | ({line.overflow_to} if line.overflow_to else set())
+        caps = [payer_caps.get(p) for p in payers]
+        bounds = [contract.cap] if contract.cap is not None else []
+        if all(cap is not None for cap in caps):
+            bounds.append(sum(cap for cap in caps if cap is not None))
+        if bounds and min(bounds) < line.cap:
+            found[f"contract.outcomes.{line.id}.cap"] = (
+                f"contract.outcomes.{line.id}.cap ({_money(line.cap, currency)}) cannot bind: the caps of the "
+                f"contract or of the payers who pay it stop payments at {_money(min(bounds), currency)}")
+    return found
+
+
+def masked_overrides(contract: Contract, currency: str, overrides: Sequence[str]) -> list[str]:
+    """A warning for each `--set` of a cap that another cap masks (it changes no payment)."""
+    masked = masked_caps(contract, currency)
+    by_index = {f"contract.payers.{i}.cap": f"contract.payers.{p.id}.cap" for i, p in enumerate(contract.payers)}
+    by_index |= {f"contract.outcomes.{i}.cap": f"contract.outcomes.{o.id}.cap" for i, o in enumerate(contract.outcomes)}
+    warnings = []
+    for text in overrides:
+        path = text.partition("=")[0].strip()
+        path = by_index.get(path, path)
+        if path in masked:
+            warnings.append(f"--set {text} changes no payment: {masked[path]}")
+    return warnings
+
+
+__all__ = ["masked_caps", "masked_overrides"]

@@ -1,0 +1,51 @@
+"""A cap that tighter caps mask changes no payment: an override of it is warned about."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from sib_sim.cli import app
+from sib_sim.io.scenario_file import load_scenario
+from sib_sim.scenario.masking import masked_caps, masked_overrides
+
+WTW = "scenarios/ways_to_wellness.yaml"
+
+
+def _masked(*overrides: str) -> dict[str, str]:
+    s = load_scenario(WTW, list(overrides))
+    return masked_caps(s.contract, s.currency)
+
+
+def test_shipped_caps_are_not_masked() -> None:
+    assert _masked() == {}  # £8.2m contract cap = £5.2m + £2.0m + £1.0m payer caps: both can bind
+
+
+def test_contract_cap_above_the_payer_caps_is_masked() -> None:
+    why = _masked("contract.cap=10000000")["contract.cap"]
+    assert "10,000,000 GBP" in why and "8,200,000 GBP" in why
+    assert _masked("contract.cap=10000000", "contract.payers.ccg.cap=7000000") == {}  # 7 + 2 + 1 = 10
+
+
+def test_payer_and_line_caps_above_the_contract_cap_are_masked() -> None:
+    found = _masked("contract.payers.ccg.cap=9000000", "contract.outcomes.wellbeing.cap=9000000")
+    assert set(found) == {"contract.payers.ccg.cap", "contract.outcomes.wellbeing.cap"}
+
+
+def test_only_overrides_are_warned_about_by_id_or_index() -> None:
+    s = load_scenario(WTW, ["contract.payers.0.cap=9000000"])
+    assert masked_overrides(s.contract, s.currency, ["run.seed=3"]) == []
+    [warning] = masked_overrides(s.contract, s.currency, ["contract.payers.0.cap=9000000"])
+    assert warning.startswith("--set contract.payers.0.cap=9000000 changes no payment: contract.payers.ccg.cap")
+
+
+def test_run_warns_on_the_console_and_in_the_summary(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    result = CliRunner().invoke(app, ["run", WTW, "--replications", "2", "--workers", "1", "--out", str(out),
+                                      "--set", "contract.cap=10000000"])
+    assert result.exit_code == 0, result.output
+    assert "warning: --set contract.cap=10000000 changes no payment" in result.stderr
+    document = json.loads((out / "summary.json").read_text())
+    assert len(document["warnings"]) == 1 and "8,200,000 GBP" in document["warnings"][0]
