@@ -88,9 +88,11 @@ class CohortThreshold(LineBase):
         if self.suspended:
             raise FieldError(("suspended",), "a cohort_threshold line cannot be suspended: its cohorts are "
                              "measured over whole follow-ups (suspend the months by ending a cohort's window)")
-        # Cohorts are claimed once each, when their follow-up is over: claim periods do not apply.
+        # Cohorts are claimed once each, when their follow-up is over: claim periods do not apply. (By
+        # value, not by whether the key was written: a re-validated scenario carries every default.)
+        defaults = type(self.claim)()
         for name in ("frequency", "last_outcome_month"):
-            if name in self.claim.model_fields_set:
+            if getattr(self.claim, name) != getattr(defaults, name):
                 raise FieldError(("claim", name), f"claim.{name} does not apply to a cohort_threshold line: each "
                                  "cohort is claimed once, when its follow-up and evidence delay are over")
         return self

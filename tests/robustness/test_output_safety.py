@@ -9,6 +9,7 @@ never write over an existing file without --force, nor through a planted symboli
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -17,7 +18,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from sib_sim import cli
 from sib_sim.cli import app
 from sib_sim.io.output_folder import MARKER, check_folder, read_marker
 from sib_sim.errors import UserError
@@ -53,8 +53,13 @@ def no_simulation(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args, **kwargs):
         raise AssertionError("the simulation ran before the output path was checked")
 
-    for name in ("run_scenario", "analyse", "sweep_terms", "compare_variants", "price_outcomes"):
-        monkeypatch.setattr(cli, name, refuse)
+    # The command line imports each command's functions when it runs (light start-up), so patch them
+    # where they are defined.
+    # (importlib: the package's `sensitivity` and `sweep` attributes are the functions, not the modules)
+    for module, name in (("sib_sim.experiment", "run"), ("sib_sim.experiment", "compare"),
+                         ("sib_sim.experiment.sensitivity", "sensitivity"), ("sib_sim.experiment.sweep", "sweep"),
+                         ("sib_sim.io.observed", "price_outcomes")):
+        monkeypatch.setattr(importlib.import_module(module), name, refuse)
 
 
 def _snapshot(folder: Path) -> dict[str, bytes | None]:

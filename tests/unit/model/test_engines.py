@@ -21,7 +21,9 @@ SHAPES = {
         {"from_month": 0, "fte": 10}, {"from_month": 20, "fte": 0}, {"from_month": 26.5, "fte": 16},
         {"from_month": 40, "fte": 3}, {"from_month": 41, "fte": 25}]},
     "long_queue": {"service.link_worker_fte": [{"from_month": 0, "fte": 3}], "service.max_wait_months": 60},
-    "everyone_gives_up": {"service.link_worker_fte": [{"from_month": 0, "fte": 0}]},
+    # A post too small for one slot (0.01 FTE x the caseload rounds down to none): a scenario with no
+    # link workers at all is refused, but no capacity at all is what this shape needs.
+    "everyone_gives_up": {"service.link_worker_fte": [{"from_month": 0, "fte": 0.01}]},
     "one_link_worker": {"service.link_worker_fte": [{"from_month": 0, "fte": 1}]},
     "one_slot": {"service.link_worker_fte": [{"from_month": 0, "fte": 1}], "service.caseload_per_worker": 1,
                  "cohort.referrals.rate_per_month": 5, "service.max_wait_months": 4},

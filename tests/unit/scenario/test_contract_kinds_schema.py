@@ -39,7 +39,7 @@ def test_percent_of_target_needs_a_target():
         Contract.model_validate(_contract([{"at_least": 0.1, "percent_of_target": 0.5}]))
 
 
-@pytest.mark.parametrize("claim", [{"frequency": "annual"}, {"last_outcome_month": 24}])
+@pytest.mark.parametrize("claim", [{"frequency": "annual"}, {"frequency": "monthly"}, {"last_outcome_month": 24}])
 def test_claim_terms_a_cohort_line_does_not_read_are_refused(claim):
     with pytest.raises(ValidationError, match="does not apply to a cohort_threshold line"):
         Contract.model_validate(_contract([{"at_least": 0.1, "price": 1.0}], claim=claim))
