@@ -42,8 +42,8 @@ def test_design_targets_return_the_published_multiple(wtw):
     The scale factors come from tools/calibrate_tariffs.py, which chose the unpublished tariffs.
     """
     changes = {"run.uncertainty": False,
-               "wellbeing.gain_first_period_mean": wtw.wellbeing.gain_first_period_mean * 0.392}
-    changes |= {f"hospital.lines.{x.id}.effect_during_support": x.effect_during_support * 0.795
+               "wellbeing.gain_first_period_mean": wtw.wellbeing.gain_first_period_mean * 0.394}
+    changes |= {f"hospital.lines.{x.id}.effect_during_support": x.effect_during_support * 0.805
                 for x in wtw.hospital.lines}
     t = run(with_overrides(wtw, changes), replications=40, workers=2).replications
     assert t["star_change_mean"].median() == pytest.approx(1.4, abs=0.1)
