@@ -44,12 +44,12 @@ class Section(BaseModel):
         return data
 
 
-def _members(annotation: object) -> tuple[object, ...]:
+def annotation_members(annotation: object) -> tuple[object, ...]:
     """The alternatives of an annotation, looking through Annotated[...] and Optional/Union."""
     while get_origin(annotation) is Annotated:
         annotation = get_args(annotation)[0]
     if get_origin(annotation) in (Union, types.UnionType):
-        return tuple(m for arg in get_args(annotation) for m in _members(arg))
+        return tuple(m for arg in get_args(annotation) for m in annotation_members(arg))
     return (annotation,)
 
 
@@ -70,7 +70,7 @@ def _item_types(members: tuple[object, ...], index: int) -> list[object]:
 
 def coercion(annotation: object, value: object) -> tuple[tuple[int, ...], str] | None:
     """(path within the value, message) if pydantic would have to convert `value` to fit, else None."""
-    members = _members(annotation)
+    members = annotation_members(annotation)
     if Any in members or object in members:
         return None
     numbers = any(m in (int, float) for m in members)

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import weakref
 from collections.abc import Mapping
 
 import numpy as np
-from scipy import special
-
 from ..scenario import Scenario
 from ..scenario.overrides import with_overrides
-from ..scenario.uncertainty import TAIL, check_ranges, Beta, DistBase, Gamma, LogNormal, Normal, Triangular, Uniform
+from ..scenario.uncertainty import DistBase, check_ranges
 
 # Point values by distribution object: computing one freezes a scipy distribution (milliseconds),
 # and a run asks for the same ones in every replication.
@@ -44,26 +41,7 @@ def path_uniform(key: int, path: str) -> float:
 
 
 def quantile(dist: DistBase, q: float) -> float:
-    """dist.ppf(q) (kept within the TAIL quantiles), from its closed form or one special function
-    rather than a frozen scipy distribution, which costs milliseconds to build in every replication."""
-    q = min(max(q, TAIL), 1.0 - TAIL)
-    if isinstance(dist, Normal):
-        return float(dist.mean + dist.sd * special.ndtri(q))
-    if isinstance(dist, LogNormal):
-        return float(math.exp(dist.sd_log * special.ndtri(q)) * dist.median)
-    if isinstance(dist, Gamma):
-        shape = (dist.mean / dist.sd) ** 2
-        return float(special.gammaincinv(shape, q) * (dist.mean / shape))
-    if isinstance(dist, Beta):
-        common = dist.mean * (1.0 - dist.mean) / dist.sd ** 2 - 1.0
-        return float(special.betaincinv(dist.mean * common, (1.0 - dist.mean) * common, q))
-    if isinstance(dist, Triangular):
-        width = dist.max - dist.min
-        c = (dist.mode - dist.min) / width
-        unit = math.sqrt(c * q) if q < c else 1.0 - math.sqrt((1.0 - c) * (1.0 - q))
-        return float(unit * width + dist.min)
-    if isinstance(dist, Uniform):
-        return float(q * (dist.max - dist.min) + dist.min)
+    """dist.ppf(q), kept within the TAIL quantiles (closed forms: scenario.uncertainty.quantile_of)."""
     return dist.ppf(q)
 
 

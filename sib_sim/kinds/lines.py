@@ -60,6 +60,13 @@ class PayerShare(Section):
     share: Probability
 
 
+def check_shares(payers: list[PayerShare]) -> None:
+    """Payer shares of a payment sum to 1."""
+    total = sum(p.share for p in payers)
+    if abs(total - 1.0) > 1e-6:
+        raise FieldError(("payers",), f"payer shares must sum to 1 (they sum to {total:g})")
+
+
 class LineBase(Section):
     id: Identifier
     description: str = ""
@@ -73,9 +80,7 @@ class LineBase(Section):
 
     @model_validator(mode="after")
     def _shares(self) -> "LineBase":
-        total = sum(p.share for p in self.payers)
-        if abs(total - 1.0) > 1e-6:
-            raise FieldError(("payers",), f"payer shares must sum to 1 (they sum to {total:g})")
+        check_shares(self.payers)
         windows = sorted(self.suspended, key=lambda w: w.from_month)
         for earlier, later in zip(windows, windows[1:]):
             if later.from_month < earlier.to_month:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from ..fields import FieldError, Identifier, Money, Section
+from ..kinds.lines import check_shares
 from ..kinds import (Claim, CohortThreshold, CohortWindow, DatedPrice, FixedFee, LineBase, OutcomeLine,
                      ParticipantOutcome, PayerShare, PerParticipant, Pooled, Price, SavingsShare, SlidingScale, Tier)
 
@@ -25,9 +26,7 @@ class AreaPayers(Section):
 
     @model_validator(mode="after")
     def _shares(self) -> "AreaPayers":
-        total = sum(p.share for p in self.payers)
-        if abs(total - 1.0) > 1e-6:
-            raise FieldError(("payers",), f"payer shares must sum to 1 (they sum to {total:g})")
+        check_shares(self.payers)
         return self
 
 
@@ -46,25 +45,24 @@ class Contract(Section):
         if len(set(line_ids)) != len(line_ids):
             raise FieldError(("outcomes",), "outcome ids must be unique")
         for i, line in enumerate(self.outcomes):
-            for j, share in enumerate(line.payers):
-                if share.payer not in payer_ids:
-                    raise FieldError(("outcomes", i, "payers", j, "payer"),
-                                     f"unknown payer {share.payer!r}; known: {payer_ids}")
-            if line.overflow_to is not None and line.overflow_to not in payer_ids:
-                raise FieldError(("outcomes", i, "overflow_to"),
-                                 f"unknown payer {line.overflow_to!r}; known: {payer_ids}")
+            _check_payers(("outcomes", i), line.payers, line.overflow_to, payer_ids)
             if line.by_area and not self.areas:
                 raise FieldError(("outcomes", i, "by_area"), "by_area needs contract.areas: who pays for each area")
         for i, area in enumerate(self.areas):
-            for j, share in enumerate(area.payers):
-                if share.payer not in payer_ids:
-                    raise FieldError(("areas", i, "payers", j, "payer"),
-                                     f"unknown payer {share.payer!r}; known: {payer_ids}")
-            if area.overflow_to is not None and area.overflow_to not in payer_ids:
-                raise FieldError(("areas", i, "overflow_to"), f"unknown payer {area.overflow_to!r}; known: {payer_ids}")
+            _check_payers(("areas", i), area.payers, area.overflow_to, payer_ids)
         if len({a.area for a in self.areas}) != len(self.areas):
             raise FieldError(("areas",), "each area is named once")
         return self
+
+
+def _check_payers(where: tuple[str | int, ...], payers: list[PayerShare], overflow_to: str | None,
+                  payer_ids: list[str]) -> None:
+    """Every payer a split names (and its overflow payer) is one of the contract's payers."""
+    for j, share in enumerate(payers):
+        if share.payer not in payer_ids:
+            raise FieldError(where + ("payers", j, "payer"), f"unknown payer {share.payer!r}; known: {payer_ids}")
+    if overflow_to is not None and overflow_to not in payer_ids:
+        raise FieldError(where + ("overflow_to",), f"unknown payer {overflow_to!r}; known: {payer_ids}")
 
 
 __all__ = ["AreaPayers", "Claim", "CohortThreshold", "CohortWindow", "Contract", "DatedPrice", "FixedFee", "LineBase",

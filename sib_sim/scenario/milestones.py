@@ -14,7 +14,6 @@ from typing import Annotated, Literal, Union
 
 import numpy as np
 from pydantic import Field, model_validator
-from scipy import special
 
 from .base import FieldError, Identifier, Months, NonNegative, Positive, Probability, Section
 
@@ -66,6 +65,8 @@ class LogNormalDelay(Section):
     offset: Months = 0.0
 
     def months_at(self, q: np.ndarray) -> np.ndarray:
+        from scipy import special  # here: loading a scenario needs no scipy
+
         z = special.ndtri(np.clip(q, 1e-12, 1.0 - 1e-12))
         return self.offset + self.median * np.exp(self.sd_log * z)
 

@@ -15,14 +15,14 @@ the package's `__init__` and can be re-exported from it without an import cycle.
 from __future__ import annotations
 
 import difflib
-import types
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
+from typing import Any, Literal, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from ..errors import UserError
+from ..fields import annotation_members
 from .base import FieldError
 
 FieldPath = tuple[str | int, ...]
@@ -62,15 +62,6 @@ def closest(word: str, choices: Sequence[str]) -> str | None:
 
 # --- walking the schema ------------------------------------------------------------------------
 
-def _members(annotation: object) -> tuple[object, ...]:
-    """The alternatives of an annotation, looking through Annotated[...] and Optional/Union."""
-    while get_origin(annotation) is Annotated:
-        annotation = get_args(annotation)[0]
-    if get_origin(annotation) in (Union, types.UnionType):
-        return tuple(m for arg in get_args(annotation) for m in _members(arg))
-    return (annotation,)
-
-
 DISCRIMINATORS = ("kind", "dist")  # the keys our discriminated unions choose a member by
 
 
@@ -84,7 +75,7 @@ def _kind_tags(model: type[BaseModel]) -> tuple[str, ...]:
 
 def model_for(annotation: object, value: object) -> type[BaseModel] | None:
     """The model an annotation describes for this value; a discriminated union picks by its tag."""
-    models = [m for m in _members(annotation) if isinstance(m, type) and issubclass(m, BaseModel)]
+    models = [m for m in annotation_members(annotation) if isinstance(m, type) and issubclass(m, BaseModel)]
     if len(models) <= 1:
         return models[0] if models else None
     tags = [value.get(name) for name in DISCRIMINATORS] if isinstance(value, dict) else []
@@ -93,13 +84,13 @@ def model_for(annotation: object, value: object) -> type[BaseModel] | None:
 
 def kinds_of(annotation: object) -> list[str]:
     """The `kind` tags a discriminated-union annotation accepts (empty if it is not one)."""
-    models = [m for m in _members(annotation) if isinstance(m, type) and issubclass(m, BaseModel)]
+    models = [m for m in annotation_members(annotation) if isinstance(m, type) and issubclass(m, BaseModel)]
     return [tag for m in models for tag in _kind_tags(m)]
 
 
 def _item_type(annotation: object, index: int) -> object | None:
     """The type of item `index` of a list or tuple annotation (through Optional and unions)."""
-    for member in _members(annotation):
+    for member in annotation_members(annotation):
         args = get_args(member)
         if get_origin(member) is list:
             return args[0]
