@@ -34,6 +34,9 @@ WTW = ROOT / "scenarios" / "ways_to_wellness.yaml"
 SCRIPT = Path(sys.executable).parent / "sib-sim"
 EXIT_TIMEOUT_S = 120.0  # bounds on waits for events, not measurements: a loaded machine is slow
 READY_TIMEOUT_S = 300.0
+# Waits on a process that has been killed only guard against a hang (they never judge speed): long
+# enough for a loaded 2-core CI machine.
+HANG_GUARD_S = 120.0
 TRACEBACK = "Traceback (most recent call last)"
 
 
@@ -158,7 +161,7 @@ def _kill_group(process: subprocess.Popen) -> None:
         except (ProcessLookupError, PermissionError):
             process.kill()
     try:
-        process.wait(timeout=10)
+        process.wait(timeout=HANG_GUARD_S)
     except subprocess.TimeoutExpired:
         pass
 
@@ -288,7 +291,7 @@ def killed_main(tmp_path_factory) -> Iterator[Killed]:
     try:
         run = starter(400)
         run.process.kill()
-        code = run.process.wait(timeout=10)
+        code = run.process.wait(timeout=HANG_GUARD_S)
         orphans = run.wait_gone()  # the workers notice their parent has gone within a second or so
         yield Killed(run, code, orphans)
     finally:
