@@ -89,12 +89,18 @@ def simulate_local(scenario: Scenario, seed: int, replications: Sequence[int], w
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Cancel what is queued and end the workers at once (no orphans, no waiting)."""
     workers = list(getattr(pool, "_processes", {}).values())  # the executor has no public handle
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in workers:
         if process.is_alive():
             process.terminate()
     for process in workers:
         process.join(timeout=5)
+    # Python 3.11's exit hook wakes the executor's manager thread without its lock; if that thread
+    # is still closing its pipe then, the hook writes to a closed pipe and prints a traceback at
+    # exit (fixed in 3.12). Once the workers are gone the thread ends within moments: wait for it.
+    if manager is not None:
+        manager.join(timeout=30)
 
 
 def _exit_with_parent(parent: int) -> None:
