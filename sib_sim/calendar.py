@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
+
 
 def add_months(start: dt.date, months: int) -> dt.date:
     year, month = divmod(start.month - 1 + months, 12)
@@ -12,3 +14,28 @@ def add_months(start: dt.date, months: int) -> dt.date:
 
 def month_dates(start: dt.date, horizon_months: int) -> list[dt.date]:
     return [add_months(start, m) for m in range(horizon_months)]
+
+
+def financial_year(day: dt.date) -> str:
+    """The UK financial year (1 April to 31 March) that contains day, written as the Treasury
+    writes it: '2024-25' runs from 1 April 2024 to 31 March 2025."""
+    first = day.year if day.month >= 4 else day.year - 1
+    return f"{first}-{(first + 1) % 100:02d}"
+
+
+def by_financial_year(start: dt.date, monthly: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Sum values by contract month (the last axis; month 0 starts on `start`) into UK financial
+    years. Returns the year labels in order and an array whose last axis is the year: the one
+    function behind every table by financial year (budget exposure, a live contract's remaining
+    payments), so that they always agree on which month falls in which year."""
+    values = np.asarray(monthly, dtype=float)
+    labels: list[str] = []
+    index = np.empty(values.shape[-1], dtype=np.intp)
+    for month, day in enumerate(month_dates(start, values.shape[-1])):
+        label = financial_year(day)
+        if not labels or labels[-1] != label:
+            labels.append(label)
+        index[month] = len(labels) - 1
+    in_year = np.zeros((values.shape[-1], len(labels)))
+    in_year[np.arange(values.shape[-1]), index] = 1.0
+    return labels, values @ in_year
