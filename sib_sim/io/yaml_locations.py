@@ -71,11 +71,12 @@ class Located:
 def parse_yaml(text: str, filename: str) -> Located:
     """Parse one YAML document that must be a mapping; every problem is a UserError with a location."""
     try:
-        loader = yaml.SafeLoader(text)  # checks every character up front
+        checked = yaml.SafeLoader(text)  # checks every character up front
     except yaml.reader.ReaderError as error:
         raise _reader_error(error, text, filename) from None
+    loader = checked
     try:
-        node = _compose(loader, filename)
+        loader, node = _compose(text, checked, filename)
         located = Located(data={})
         located.data = _Builder(loader, filename, located).build(node, ())
         return located
@@ -83,16 +84,32 @@ def parse_yaml(text: str, filename: str) -> Located:
         raise UserError("the YAML is nested too deeply", where=filename) from None
     finally:
         loader.dispose()
+        checked.dispose()
 
 
-def _compose(loader: yaml.SafeLoader, filename: str) -> yaml.MappingNode:
-    """The document's node tree (with marks); it must be one mapping."""
+def _compose(text: str, checked: yaml.SafeLoader, filename: str) -> tuple[yaml.SafeLoader, yaml.MappingNode]:
+    """The document's node tree (with marks) and the loader that composed it; it must be one mapping.
+
+    libyaml's parser (where PyYAML has it) is ten times faster than the pure-Python one, which is
+    most of `validate` on a long scenario; a document it cannot read is read again by the pure-Python
+    parser, whose messages are the ones users see, whichever parser is installed."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        loader = fast(text)
+        try:
+            return loader, _one_mapping(loader.get_single_node(), filename)
+        except yaml.YAMLError:
+            loader.dispose()
     try:
-        node = loader.get_single_node()
+        node = checked.get_single_node()
     except yaml.MarkedYAMLError as error:
         raise _syntax_error(error, filename) from None
     except yaml.YAMLError as error:
         raise UserError(f"cannot read YAML: {error}", where=filename) from None
+    return checked, _one_mapping(node, filename)
+
+
+def _one_mapping(node: yaml.Node | None, filename: str) -> yaml.MappingNode:
     if node is None:
         raise UserError("the file is empty; a scenario is a mapping of sections (name, cohort, ...)",
                         where=filename)

@@ -189,6 +189,13 @@ def quantile_of(dist: DistBase, q: float) -> float:
     """dist's q quantile from its closed form or one scipy.special function: equal to the frozen scipy
     distribution's ppf, without building one (milliseconds each) or importing scipy.stats (most of a
     second), which `validate` and every replication would otherwise pay."""
+    if isinstance(dist, Triangular):
+        width = dist.max - dist.min
+        c = (dist.mode - dist.min) / width
+        unit = math.sqrt(c * q) if q < c else 1.0 - math.sqrt((1.0 - c) * (1.0 - q))
+        return float(unit * width + dist.min)
+    if isinstance(dist, Uniform):
+        return float(q * (dist.max - dist.min) + dist.min)
     from scipy import special
 
     if isinstance(dist, Normal):
@@ -201,13 +208,6 @@ def quantile_of(dist: DistBase, q: float) -> float:
     if isinstance(dist, Beta):
         common = dist.mean * (1.0 - dist.mean) / dist.sd ** 2 - 1.0
         return float(special.betaincinv(dist.mean * common, (1.0 - dist.mean) * common, q))
-    if isinstance(dist, Triangular):
-        width = dist.max - dist.min
-        c = (dist.mode - dist.min) / width
-        unit = math.sqrt(c * q) if q < c else 1.0 - math.sqrt((1.0 - c) * (1.0 - q))
-        return float(unit * width + dist.min)
-    if isinstance(dist, Uniform):
-        return float(q * (dist.max - dist.min) + dist.min)
     return float(dist.frozen().ppf(q))
 
 
@@ -231,6 +231,8 @@ def check_ranges(scenario: "Any") -> None:
     from .overrides import with_overrides  # overrides is schema-free; imported here to keep this module light
 
     for path, dist in scenario.uncertainty.items():
+        if _enclosure_allowed(scenario, path, dist, with_overrides):
+            continue
         for q in (TAIL, 1.0 - TAIL):
             value = dist.ppf(q)
             try:
@@ -239,3 +241,36 @@ def check_ranges(scenario: "Any") -> None:
                 raise UserError(f"its {100 * q:g}% quantile is {value:.4g}, which this field does not allow "
                                 f"({error.message}); choose a distribution that stays in range",
                                 field=f"uncertainty.{path}") from None
+
+
+# One-sided Chebyshev (Cantelli): P(X >= mean + k sd) <= 1 / (1 + k^2), which is TAIL at this k, so
+# the TAIL quantiles of any distribution lie within mean -/+ k sd.
+_CANTELLI_K = math.sqrt((1.0 - TAIL) / TAIL)
+
+
+def _enclosure_allowed(scenario: "Any", path: str, dist: DistBase, with_overrides: Any) -> bool:
+    """Whether the field accepts both ends of an interval certain to hold the TAIL quantiles (mean
+    -/+ k sd by Cantelli's inequality, cut to the support). A field's rules on one value are
+    intervals (bounds and orderings), so every draw between them then passes too, and `validate`
+    need not import scipy.special (a quarter of a second) to compute exact quantiles. A refusal
+    here is never reported: the exact quantiles are then tried, and only they decide."""
+    if not isinstance(dist, (Normal, Beta, Gamma)):
+        return False
+    low, high = dist.mean - _CANTELLI_K * dist.sd, dist.mean + _CANTELLI_K * dist.sd
+    if isinstance(dist, Beta):
+        low = max(low, 0.0)
+    if isinstance(dist, Gamma):
+        # The density is at most x^(k-1) / (Gamma(k) scale^k), so P(X <= x) <= (x / scale)^k / Gamma(k + 1):
+        # a lower bound on the TAIL quantile that stays above zero, as the quantile does (cut by
+        # 0.1% against rounding where the bound is nearly tight, at very small shapes).
+        shape, scale = (dist.mean / dist.sd) ** 2, dist.sd ** 2 / dist.mean
+        bound = scale * math.exp((math.log(TAIL) + math.lgamma(shape + 1.0)) / shape)
+        low = max(low, 0.999 * bound)
+    if isinstance(dist, Beta):
+        high = min(high, 1.0)
+    for value in (low, high):
+        try:
+            with_overrides(scenario, {path: value})
+        except Exception:  # noqa: BLE001 - any refusal (or overflow) sends us to the exact quantiles
+            return False
+    return True
