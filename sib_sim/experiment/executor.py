@@ -12,7 +12,8 @@ import os
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 
 from ..measure import OutcomeDefinitions, OutcomeLedger, stack_ledgers
 from ..scenario import Scenario
@@ -20,6 +21,9 @@ from .parameters import check_parameters
 from .replicate import simulate_chunk
 
 Progress = Callable[[int], None]
+# How often the parent checks that its workers are alive while it waits for chunks: a worker killed
+# while sending its result is never reported by the executor itself. (An event poll, not a timeout.)
+_LIVENESS_POLL_S = 0.5
 ParameterSets = Sequence[Mapping[str, float]]
 
 
@@ -73,11 +77,16 @@ def simulate_local(scenario: Scenario, seed: int, replications: Sequence[int], w
     try:
         futures = {pool.submit(simulate_chunk, scenario, seed, part, definitions, sets[i]): i
                    for i, part in enumerate(chunks)}
-        for future in as_completed(futures):
-            index = futures[future]
-            results[index] = future.result()
-            if progress:
-                progress(len(chunks[index]))
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=_LIVENESS_POLL_S, return_when=FIRST_COMPLETED)
+            for future in done:
+                index = futures[future]
+                results[index] = future.result()
+                if progress:
+                    progress(len(chunks[index]))
+            if not done and _a_worker_died(pool):
+                raise BrokenProcessPool("a worker process ended abruptly (it was killed, or ran out of memory)")
     except BaseException:
         # Ctrl-C, or a worker that died: stop now rather than wait for every queued chunk.
         _stop(pool)
@@ -88,19 +97,32 @@ def simulate_local(scenario: Scenario, seed: int, replications: Sequence[int], w
 
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Cancel what is queued and end the workers at once (no orphans, no waiting)."""
-    workers = list(getattr(pool, "_processes", {}).values())  # the executor has no public handle
+    # The executor has no public handle on its processes, manager thread or result pipe.
+    workers = list((getattr(pool, "_processes", None) or {}).values())
     manager = getattr(pool, "_executor_manager_thread", None)
+    result_queue = getattr(pool, "_result_queue", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in workers:
         if process.is_alive():
             process.terminate()
     for process in workers:
         process.join(timeout=5)
-    # Python 3.11's exit hook wakes the executor's manager thread without its lock; if that thread
-    # is still closing its pipe then, the hook writes to a closed pipe and prints a traceback at
-    # exit (fixed in 3.12). Once the workers are gone the thread ends within moments: wait for it.
-    if manager is not None:
-        manager.join(timeout=30)
+    if manager is None:
+        return
+    # A worker killed while sending its result leaves the manager thread waiting for the rest of a
+    # message that will never come, and Python joins that thread at exit, so the run would hang. With
+    # every worker gone, ours is the pipe's last writing end: closing it gives the thread end-of-file.
+    if result_queue is not None and not any(process.is_alive() for process in workers):
+        result_queue._writer.close()
+    # Python 3.11's exit hook also wakes that thread without its lock; if the thread is still closing
+    # its pipe then, the hook writes to a closed pipe and prints a traceback (fixed in 3.12): so
+    # wait for the thread to end, which it does within moments once the workers are gone.
+    manager.join(timeout=30)
+
+
+def _a_worker_died(pool: ProcessPoolExecutor) -> bool:
+    """A worker has ended while chunks are still pending (they only end at shutdown)."""
+    return any(process.exitcode is not None for process in (getattr(pool, "_processes", None) or {}).values())
 
 
 def _exit_with_parent(parent: int) -> None:
