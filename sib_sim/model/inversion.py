@@ -34,10 +34,22 @@ def poisson_quantile(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
 
 
 def _count_up(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """_step_up from zero, on whole arrays rather than shrinking selections: every small mean needs
+    only a few steps, and whole-array steps are cheaper than gathering the ones still going. Each
+    element sees the same operations in the same order, so the counts are _step_up's."""
     k = np.zeros(u.shape)
     pmf = np.exp(-mean)
     cdf = pmf.copy()
-    _step_up(k, pmf, cdf, u, mean)
+    going = cdf < u
+    j = 0.0
+    while going.any():
+        j += 1.0
+        pmf *= mean / j
+        new_cdf = cdf + pmf
+        k[going] = j
+        # As in _step_up: stop where rounding no longer moves the sum (far in the tail).
+        going &= (new_cdf < u) & (new_cdf > cdf)
+        cdf = new_cdf
     return k
 
 
