@@ -96,8 +96,10 @@ def gamma_frailty(u: np.ndarray, shape: float) -> np.ndarray:
 _LOGIT_EDGE = 40.0  # logit u above this (within 4e-18 of 1), or below the table: gammaincinv
 _TABLE_POINTS = 4097
 _TABLE_TOLERANCE = 1e-13
-_TABLE_AFTER = 3  # build a shape's table the third time it is asked for: a shape drawn afresh in
-_seen: dict[float, int] = {}  # every replication (two calls each) never pays for a table
+# Every shape gets its table at once, whatever was asked before: a replication's numbers must not
+# depend on what else its process ran (the worker count). Building one costs about as much as
+# inverting the two cohorts of one replication directly, so even a shape drawn afresh in every
+# replication pays little.
 _tables: dict[float, tuple[float, float, np.ndarray] | None] = {}
 
 
@@ -157,11 +159,7 @@ def _build(shape: float) -> tuple[float, float, np.ndarray] | None:
 
 def _table(shape: float) -> tuple[float, float, np.ndarray] | None:
     if shape not in _tables:
-        _seen[shape] = _seen.get(shape, 0) + 1
-        if _seen[shape] < _TABLE_AFTER:
-            return None
         if len(_tables) >= 32:  # a long sweep over shapes: keep memory bounded
             _tables.clear()
         _tables[shape] = _build(shape)
-        _seen.pop(shape)
     return _tables[shape]
