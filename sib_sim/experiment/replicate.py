@@ -27,10 +27,31 @@ def simulate_replication(scenario: Scenario, seed: int, replication: int,
         # Uncertainty off: every distribution at its point value (the base case, DESIGN.md section 3).
         parameters = draw_parameters(scenario, named.parameters) if scenario.run.uncertainty \
             else point_values(scenario)
-    world = with_parameters(scenario, parameters)
+    world = scenario if _as_written(scenario, parameters) else with_parameters(scenario, parameters)
     log = simulate_cohort(world, named)
     ledger = measure_outcomes(log, world, named, definitions)
     return replace(ledger, parameters={k: np.array([float(v)]) for k, v in parameters.items()})
+
+
+def _as_written(scenario: Scenario, parameters: Mapping[str, float]) -> bool:
+    """Whether every parameter value is exactly the value written in its field (uncertainty off:
+    the point values, which the loader checks are written there). The scenario then simulates as
+    the re-validated one would (the model and the evaluator never read `uncertainty`), and the
+    re-validation, milliseconds a replication, is skipped."""
+    return all(_written_value(scenario, path) == float(value) for path, value in parameters.items())
+
+
+def _written_value(scenario: Scenario, path: str) -> float | None:
+    node: object = scenario
+    for part in path.split("."):
+        if isinstance(node, (list, tuple)):  # a list item by its id, or by its index
+            node = node[int(part)] if part.isdigit() and int(part) < len(node) else \
+                next((x for x in node if getattr(x, "id", None) == part), None)
+        else:
+            node = getattr(node, part, None)
+        if node is None:
+            return None
+    return float(node) if isinstance(node, (int, float)) and not isinstance(node, bool) else None
 
 
 def simulate_chunk(scenario: Scenario, seed: int, replications: Sequence[int],

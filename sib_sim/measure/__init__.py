@@ -19,7 +19,8 @@ from .ledger import SERIES, STAR_CHANGE_BINS, OutcomeLedger, stack_ledgers
 from .views import VIEWS, as_measured_by
 from .milestones import comparison_milestone_series, max_occurrences, milestone_series
 from .areas import measure_by_area
-from .stars import change_histogram, latest_change, null_star_change_sum, record_stars, star_series, true_star_series
+from .stars import (change_histogram, latest_change, null_star_change_sum, record_stars, recording_draws,
+                    star_series, true_star_series)
 
 
 def measure_outcomes(log: CohortLog, scenario: Scenario, streams: Streams,
@@ -63,7 +64,8 @@ def _zero_series(horizon: int) -> dict[str, np.ndarray]:
 def _measure_stars(log: CohortLog, scenario: Scenario, streams: Streams, series: dict[str, np.ndarray]
                    ) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, float], np.ndarray]:
     """Recorded Stars (n, K+1), the series with the Star ones added, the Star scalars, the histogram."""
-    recorded, true = record_stars(log, scenario, streams.measurement)
+    draws = recording_draws(log, scenario, streams.measurement)
+    recorded, true = record_stars(log, scenario, streams.measurement, draws)
     followups, change_sum = star_series(log, recorded, log.horizon_months)
     change, true_change = latest_change(recorded), latest_change(true)
     has = ~np.isnan(change)
@@ -73,7 +75,7 @@ def _measure_stars(log: CohortLog, scenario: Scenario, streams: Streams, series:
         "share_with_followup": float(has.mean()) if has.size else 0.0,
     }
     series = series | {"star_followups": followups, "star_change_sum": change_sum} \
-        | star_risk_series(log, recorded, scenario, streams.measurement)
+        | star_risk_series(log, recorded, scenario, draws[0])
     return recorded, series, scalars, change_histogram(change)
 
 
@@ -94,17 +96,17 @@ def _measure_hospital(log: CohortLog, scenario: Scenario, streams: Streams, seri
 
 
 def star_risk_series(log: CohortLog, recorded: np.ndarray, scenario: Scenario,
-                     rng: np.random.Generator) -> dict[str, np.ndarray]:
+                     noise: np.ndarray) -> dict[str, np.ndarray]:
     """The Star series measure.views swaps in: a perfect evaluator's Stars, and the Stars this
-    evaluator would record had support done nothing. `rng` is the measurement stream, after
-    record_stars: these are its last draws, so the measured numbers do not depend on them. (The
-    hospital counterpart, hospital_treated_cost_null, is the model's null_cost.)"""
+    evaluator would record had support done nothing (with the measured record's recording noise,
+    `noise` from recording_draws). (The hospital counterpart, hospital_treated_cost_null, is the
+    model's null_cost.)"""
     horizon = log.horizon_months
     followups_true, change_sum_true = true_star_series(log, horizon)
     return {
         "star_followups_true": followups_true,
         "star_change_sum_true": change_sum_true,
-        "star_change_sum_null": null_star_change_sum(log, recorded, scenario, rng, horizon),
+        "star_change_sum_null": null_star_change_sum(log, recorded, scenario, noise, horizon),
     }
 
 

@@ -33,7 +33,8 @@ SERIES = (
     "star_followups_true",  # every scheduled follow-up Star, none missed
     "star_change_sum_true",  # sum over those of the true latent change in the total since the first Star
     "star_change_sum_null",  # recorded change sum with no true change: same people, first and missed
-    #                          Stars; follow-ups are the baseline plus recording noise and rounding
+    #                          Stars; follow-ups are the baseline plus the measured record's own
+    #                          recording noise, rounded
     "hospital_treated_cost_null",  # participants' cost drawn at their counterfactual rates (each
     #                                count from the same uniform as the measured one), no support effect
 )

@@ -12,21 +12,33 @@ from ..scenario import Scenario
 from .ledger import STAR_CHANGE_BINS
 
 
-def record_stars(log: CohortLog, scenario: Scenario, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Recorded totals (n, K+1), NaN where not assessed or missed, and the true totals."""
-    w = scenario.wellbeing
+def record_stars(log: CohortLog, scenario: Scenario, rng: np.random.Generator,
+                 draws: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Recorded totals (n, K+1), NaN where not assessed or missed, and the true totals.
+
+    `draws`: recording_draws(log, scenario, rng), when the caller needs them too (the null view)."""
+    noise, missed = recording_draws(log, scenario, rng) if draws is None else draws
+    recorded = _recorded_totals(log.star_paths + noise, scenario)
+    kept = ~np.isnan(log.star_times) & ~missed
+    true = np.where(kept, log.star_paths.sum(axis=2), np.nan)
+    return np.where(kept, recorded, np.nan), true
+
+
+def recording_draws(log: CohortLog, scenario: Scenario, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The evaluator's draws: recording noise (n, K+1, 8) already scaled by its sd, and which
+    assessments are missed (n, K+1; never the first, part of the first appointment)."""
     n_assessments = log.star_paths.shape[1]
     noise = patient_blocks(log, scenario, rng.standard_normal, n_assessments, log.star_paths.shape[2])
-    noisy = log.star_paths + w.measurement_noise_sd * noise
-    recorded_areas = np.clip(np.rint(noisy), w.floor, w.ceiling)
-    recorded = recorded_areas.sum(axis=2)
-    true = log.star_paths.sum(axis=2)
+    noise *= scenario.wellbeing.measurement_noise_sd
     missed = patient_blocks(log, scenario, rng.random, n_assessments) < scenario.service.p_assessment_missed
-    missed[:, 0] = False  # the first Star is part of the first appointment
-    assessed = ~np.isnan(log.star_times)
-    recorded = np.where(assessed & ~missed, recorded, np.nan)
-    true = np.where(assessed & ~missed, true, np.nan)
-    return recorded, true
+    missed[:, 0] = False
+    return noise, missed
+
+
+def _recorded_totals(noisy: np.ndarray, scenario: Scenario) -> np.ndarray:
+    """Each area's noisy score recorded as a whole number within the scale, summed over areas."""
+    w = scenario.wellbeing
+    return np.clip(np.rint(noisy, out=noisy), w.floor, w.ceiling, out=noisy).sum(axis=2)
 
 
 def patient_blocks(log: CohortLog, scenario: Scenario, draw: Callable[..., np.ndarray], n_assessments: int,
@@ -59,16 +71,13 @@ def true_star_series(log: CohortLog, horizon: int) -> tuple[np.ndarray, np.ndarr
 
 
 def null_star_change_sum(log: CohortLog, recorded: np.ndarray, scenario: Scenario,
-                         rng: np.random.Generator, horizon: int) -> np.ndarray:
+                         noise: np.ndarray, horizon: int) -> np.ndarray:
     """Monthly sum of recorded changes had no one's Star truly moved: the same people, first Stars
-    and missed Stars, follow-ups recorded from the latent baseline with fresh recording noise and
-    rounding. Call after record_stars: these draws come last from the measurement stream."""
-    w = scenario.wellbeing
-    baseline = log.star_paths[:, :1, :]
+    and missed Stars, follow-ups recorded from the latent baseline with the same recording noise
+    (`noise`, from recording_draws) and rounding. Sharing the measured record's noise pairs the two
+    views, so their difference is what support did, not fresh noise."""
     follow = log.star_paths.shape[1] - 1
-    noise = patient_blocks(log, scenario, rng.standard_normal, follow, baseline.shape[2], first=1)
-    noisy = baseline + w.measurement_noise_sd * noise
-    followups = np.clip(np.rint(noisy), w.floor, w.ceiling).sum(axis=2)
+    followups = _recorded_totals(log.star_paths[:, :1, :] + noise[:, 1:1 + follow], scenario)
     # Missed or unscheduled follow-ups stay missing: NaN where the measured record has none.
     null = np.concatenate([recorded[:, :1], np.where(np.isnan(recorded[:, 1:]), np.nan, followups)], axis=1)
     return star_series(log, null, horizon)[1]

@@ -75,3 +75,19 @@ def test_gamma_frailty_has_mean_one_and_variance_one_over_shape():
     assert frailty.mean() == pytest.approx(1.0, rel=1e-3)
     assert frailty.var() == pytest.approx(1 / 1.2, rel=1e-2)
     assert np.all(np.diff(frailty) > 0)
+
+
+@pytest.mark.parametrize("shape", [0.05, 0.3, 1.2, 5.0, 80.0])
+def test_gamma_quantile_table_equals_scipys_inverse(shape):
+    from scipy import special
+
+    from sib_sim.model import inversion
+
+    rng = np.random.default_rng(11)
+    u = np.r_[rng.random(50000), [0.0, 2.0**-53, 1e-12, 0.5, 1 - 2.0**-53, 1 - 1e-12]]
+    x = inversion.gamma_quantile(u, shape)
+    np.testing.assert_allclose(x, special.gammaincinv(shape, u), rtol=1e-13, atol=0.0)
+    assert np.all(np.diff(inversion.gamma_quantile(np.sort(u), shape)) >= 0)
+    # The same numbers whatever the process computed before (a replication must not depend on it).
+    inversion._tables.clear()
+    np.testing.assert_array_equal(inversion.gamma_quantile(u[:1000], shape), x[:1000])
