@@ -38,7 +38,7 @@ def claims_table(payments: Payments, replication: int = 0) -> pd.DataFrame:
 
 
 def cuts_table(payments: Payments, replication: int = 0) -> pd.DataFrame:
-    """One row per amount a cap removed: `level` is line, contract or payer."""
+    """One row per amount a cap removed: `level` is participant, line, contract or payer."""
     rows = [{"line": cut.line, "period_start": cut.period_start, "period_end": cut.period_end, "level": cut.level,
              "payer": cut.payer or "", "amount": float(cut.amount[replication])}
             for cut in payments.cuts if cut.amount[replication] > 1e-9]

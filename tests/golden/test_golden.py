@@ -103,7 +103,7 @@ def test_cases_cover_every_rule_kind_and_cap_level():
     kinds = {line["kind"] for case in CASES for line in _load(case)["terms"]["contract"]["outcomes"]}
     levels = {cut["level"] for case in CASES for cut in _load(case)["expected"]["cuts"]}
     assert kinds == set(KINDS)  # a new kind needs its golden case
-    assert levels == {"line", "contract", "payer"}
+    assert levels == {"participant", "line", "contract", "payer"}
 
 
 def test_a_line_cap_with_a_shared_payer_is_the_one_case_a_higher_price_pays_less(tmp_path: Path):
