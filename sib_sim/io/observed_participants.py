@@ -1,9 +1,14 @@
-"""The `participant` column of an observed-outcomes CSV: whose outcome each row is, for a contract
-with a per-participant cap across lines (contract.participant_cap), priced by `sib-sim price`.
+"""Whose outcomes the rows of an observed-outcomes CSV count: the `participant` and `area` columns.
 
-Each row of a capped line names one participant and how many times they reached the outcome in the
+`participant`, for a contract with a per-participant cap across lines (contract.participant_cap):
+each row of a capped line names one participant and how many times they reached the outcome in the
 month; the rows become the ledger's participant-event table (OutcomeLedger.participant_events), the
 same table the evaluator makes in a simulation, so the cap is applied by the same code.
+
+`area`, for a contract whose participants are attributed to areas (contract.areas): each row says
+which area's participants it counts, and the rows of each area also fill that area's part of the
+ledger (OutcomeLedger.by_area and area_milestones), so `by_area` lines are priced per area, each
+area's claims paid by its own payers, as in a simulation.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import UserError
+from ..kinds import KINDS
+from ..measure.ledger import AREA_SERIES
 from ..scenario.contract import Contract, OutcomeLine
 
 
@@ -65,6 +72,47 @@ def participant_events(rows: Sequence[Any], contract: Contract, filename: str) -
                                     f"more than {line.max_per_participant} time(s) (its max_per_participant)",
                                     where=f"{filename}:{row.line_number}", field="count")
                 seen[row.participant] = occurrence + 1
-                events.append((0, person, occurrence, row.month, 0))
+                events.append((0, person, occurrence, row.month, area_index(contract, row.area)))
         tables[line.outcome.key] = np.array(events, dtype=np.int32).reshape(-1, 5)
     return tables
+
+
+def area_index(contract: Contract, area: str | None) -> int:
+    """The area's position in contract.areas (0 for a row without one)."""
+    return 0 if area is None else [a.area for a in contract.areas].index(area)
+
+
+def check_area(record: dict[str, str], line: OutcomeLine, contract: Contract,
+               fail: Callable[..., UserError]) -> str | None:
+    """The row's area: one of contract.areas, required on rows of `by_area` lines."""
+    name = record.get("area", "")
+    known = [a.area for a in contract.areas]
+    if not name:
+        if line.by_area:
+            raise fail("area", f"missing area: line {line.id!r} is paid by area (by_area), so each row names the "
+                               f"area whose participants it counts ({', '.join(known)})")
+        return None
+    if not known:
+        raise fail("area", "area applies only to contracts with contract.areas (participants attributed to areas)")
+    if name not in known:
+        close = [k for k in known if k.startswith(name[:3])]
+        raise fail("area", f"unknown area {name!r}; contract.areas: {', '.join(known)}",
+                   f"did you mean {close[0]!r}?" if close else None)
+    return name
+
+
+def by_area(rows: Sequence[Any], contract: Contract, empty: Callable[[], Any], filename: str) -> dict[str, Any]:
+    """Ledger fields by area (areas, by_area, area_milestones, area_comparison_milestones): each area's
+    rows added, by each line's own rule, to a ledger of their own."""
+    ids = tuple(a.area for a in contract.areas)
+    parts: dict[str, Any] = {}
+    for area in ids:
+        part = empty()
+        for line in contract.outcomes:
+            own = [row for row in rows if row.line.id == line.id and row.area == area]
+            KINDS[line.kind].add_observed(part, line, own, lambda row: f"{filename}:{row.line_number}")
+        parts[area] = part
+    return {"areas": ids,
+            "by_area": {a: {k: parts[a].series[k] for k in AREA_SERIES} for a in ids},
+            "area_milestones": {a: parts[a].milestones for a in ids},
+            "area_comparison_milestones": {a: parts[a].comparison_milestones for a in ids}}

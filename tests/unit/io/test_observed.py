@@ -266,3 +266,48 @@ def test_participant_rows_are_capped_over_the_lines(tmp_path):
     assert payments.by_line()["entry"][0] == pytest.approx(200)
     assert payments.by_line()["gain"][0] == pytest.approx(50 + 150)
     assert payments.total[0] == pytest.approx(400 + 5 * 4)  # and the quarterly fee, uncapped
+
+
+# --- the area column (contract.areas) -------------------------------------------------------------
+
+AREAS = Terms.model_validate({
+    "name": "areas", "run": {"horizon_months": 12, "start_date": dt.date(2020, 4, 1)},
+    "contract": {"payers": [{"id": "ccg"}, {"id": "north"}, {"id": "south"}],
+                 "areas": [{"area": "north", "payers": [{"payer": "north", "share": 1.0}]},
+                           {"area": "south", "payers": [{"payer": "south", "share": 1.0}]}],
+                 "outcomes": [
+                     {"id": "entry", "kind": "per_participant", "outcome": {"measure": "engaged"}, "price": 100,
+                      "by_area": True, "payers": PAYERS},
+                     {"id": "fees", "kind": "fixed_fee", "per_engaged": 10, "payers": PAYERS}]},
+})
+AREA_BAD = [
+    ("missing area on a by_area line", "outcome,period,count,area\nentry,1,1,\n", 2, "area", ["missing area"]),
+    ("no area column", "outcome,period,count\nentry,1,1\n", 2, "area", ["missing area", "north, south"]),
+    ("unknown area", "outcome,period,count,area\nentry,1,1,nort\n", 2, "area", ["unknown area 'nort'",
+                                                                              "did you mean 'north'"]),
+]
+
+
+@pytest.mark.parametrize("case,text,line,column,words", AREA_BAD, ids=[b[0] for b in AREA_BAD])
+def test_bad_area_rows_name_file_line_and_column(tmp_path, case, text, line, column, words):
+    path = _csv(tmp_path, text)
+    with pytest.raises(UserError) as caught:
+        read_observed(path, AREAS)
+    assert caught.value.where == f"{path}:{line}" and caught.value.field == column, str(caught.value)
+    for word in words:
+        assert word in str(caught.value), str(caught.value)
+
+
+def test_an_area_on_a_contract_without_areas_is_refused(tmp_path):
+    error = _error(tmp_path, "outcome,period,count,area\nfees,1,2,north\n")
+    assert error.field == "area" and "only to contracts with contract.areas" in str(error)
+
+
+def test_rows_by_area_are_priced_per_area(tmp_path):
+    """Each area pays for its own rows of the by_area line; the whole-cohort fee reads every row."""
+    path = _csv(tmp_path, "outcome,period,count,area\nentry,1,2,north\nentry,2,3,south\nfees,1,4,north\n"
+                          "fees,5,1,\n")
+    ledger = read_observed(path, AREAS)
+    payments = apply_contract(pricing_contract(AREAS), ledger)
+    assert payments.by_payer() == {"ccg": pytest.approx(50), "north": pytest.approx(200), "south": pytest.approx(300)}
+    assert ledger.by_area["north"]["engaged"].sum() == 4 and ledger.series["engaged"].sum() == 5
