@@ -46,8 +46,6 @@ class Scenario(Section):
         """Scenarios are equal when their values are; where the values were cited from does not count."""
         return type(other) is type(self) and self.__dict__ == other.__dict__  # type: ignore[union-attr]
 
-    __hash__ = Section.__hash__
-
     @property
     def sources(self) -> dict[str, Source]:
         """Each annotated value's reference, assumption flag, note and unit, by dotted path."""
