@@ -40,6 +40,21 @@ class Streams:
     areas: np.random.Generator
 
 
+# Sub-stream keys start here, far above any child a stream's own SeedSequence could spawn.
+SUB_STREAM_BASE = 1 << 20
+
+
+def sub_stream(parent: np.random.Generator, index: int) -> np.random.Generator:
+    """Sub-stream `index` of a named stream (area `index`'s own referrals, say): a child of the
+    parent's seed keyed by `index`, so its draws depend on neither the parent's draws nor any
+    other sub-stream's, and drawing more from one area never moves another's numbers."""
+    seq = parent.bit_generator.seed_seq
+    assert isinstance(seq, np.random.SeedSequence)
+    child = np.random.SeedSequence(seq.entropy, spawn_key=tuple(seq.spawn_key) + (SUB_STREAM_BASE + index,),
+                                   pool_size=seq.pool_size)
+    return np.random.Generator(np.random.PCG64(child))
+
+
 def streams(seed: int, replication: int) -> Streams:
     """The named streams of one replication."""
     root = np.random.SeedSequence(seed, spawn_key=(replication,))

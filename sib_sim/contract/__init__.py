@@ -17,10 +17,21 @@ from ..kinds.claims import suspension_fees
 from ..measure import OutcomeLedger, definitions_for
 from ..scenario.contract import AreaPayers, Contract, OutcomeLine
 from .caps import CapState
+from .participant_cap import ParticipantRooms
 from .records import CapCut, ClaimRecord, Payments
 
 
-Pending = tuple[int, PendingClaim, AreaPayers | None]  # (line index, claim, who pays it when by area)
+Pending = tuple[int, PendingClaim, AreaPayers | None, bool]  # (line index, claim, who pays it when by area,
+#                                                             whether it is a suspension fee)
+
+
+def _rank(contract: Contract) -> list[int]:
+    """Each line's place among claims made in the same month: the contract's order, except that the
+    per-participant cap's `cut_first` lines go last (the first named last of all)."""
+    n = len(contract.outcomes)
+    cut_first = [] if contract.participant_cap is None else contract.participant_cap.cut_first
+    return [n + len(cut_first) - cut_first.index(o.id) if o.id in cut_first else i
+            for i, o in enumerate(contract.outcomes)]
 
 
 def _pending_claims(contract: Contract, ledger: OutcomeLedger) -> list[Pending]:
@@ -29,19 +40,20 @@ def _pending_claims(contract: Contract, ledger: OutcomeLedger) -> list[Pending]:
     A `by_area` line makes its claims once per area, on that area's participants (the area's own
     series and milestones), each to be paid by that area's payers."""
     pending = []
+    rank = _rank(contract)
     for line_index, line in enumerate(contract.outcomes):
         _check_measured(line, ledger)
         parts = [(_area_view(ledger, split.area), split) for split in contract.areas] if line.by_area \
             else [(ledger, None)]
         for part, (source, split) in enumerate(parts):
-            claims = KINDS[line.kind].claims(line, source) + suspension_fees(line, ledger.horizon_months,
-                                                                             ledger.n_replications)
+            made = KINDS[line.kind].claims(line, source)
+            fees = suspension_fees(line, ledger.horizon_months, ledger.n_replications)
             # Within a line, claims keep the rule's order (a pooled claim comes after its cohorts),
             # and areas the contract's order.
-            pending += [(claim.claim_month, line_index, part, order, claim, split)
-                        for order, claim in enumerate(claims)]
+            pending += [(claim.claim_month, rank[line_index], part, order, line_index, claim, split,
+                         order >= len(made)) for order, claim in enumerate(made + fees)]
     pending.sort(key=lambda item: item[:4])
-    return [(line_index, claim, split) for _, line_index, _, _, claim, split in pending]
+    return [(line_index, claim, split, fee) for *_, line_index, claim, split, fee in pending]
 
 
 def _area_view(ledger: OutcomeLedger, area: str) -> OutcomeLedger:
@@ -71,12 +83,22 @@ def apply_contract(contract: Contract, ledger: OutcomeLedger) -> Payments:
     line_ids = [o.id for o in contract.outcomes]
 
     caps = CapState.start(contract, n)
+    rooms = ParticipantRooms.start(contract, ledger.participant_events, n)
+    capped = set(contract.participant_capped)
     paid = np.zeros((n, len(line_ids), len(payer_ids), horizon))
     after_horizon = np.zeros(n)
     claims = []
-    for line_index, claim, split in _pending_claims(contract, ledger):
+    for line_index, claim, split, fee in _pending_claims(contract, ledger):
         line = contract.outcomes[line_index]
-        by_payer = caps.apply(line, (claim.period_start, claim.period_end), claim.earned, payer_ids, split)
+        period = (claim.period_start, claim.period_end)
+        if rooms is not None and line.id in capped and not fee:
+            area = None if split is None else ledger.areas.index(split.area)
+            allotment = rooms.allot(line, period, horizon, area)
+            caps.cut(line, period, "participant", None, claim.earned - allotment.earned)
+            by_payer = caps.apply(line, period, allotment.earned, payer_ids, split)
+            rooms.spend(allotment, by_payer.sum(axis=1))
+        else:
+            by_payer = caps.apply(line, period, claim.earned, payer_ids, split)
         paid_month = claim.claim_month + line.claim.payment_lag_months
         month = int(np.floor(paid_month))
         if month < horizon:

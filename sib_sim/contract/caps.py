@@ -57,7 +57,7 @@ class CapState:
         return cls(room(contract.cap), {o.id: room(o.cap) for o in contract.outcomes},
                    {p.id: room(p.cap) for p in contract.payers})
 
-    def _cut(self, line: LineBase, period: tuple[float, float], level: str, payer: str | None,
+    def cut(self, line: LineBase, period: tuple[float, float], level: str, payer: str | None,
              amount: np.ndarray) -> None:
         if np.any(amount > CUT_DUST):
             self.cuts.append(CapCut(line.id, period[0], period[1], level, payer, np.maximum(amount, 0.0)))
@@ -73,8 +73,8 @@ class CapState:
         room = np.maximum(np.minimum(line_room, contract_room), 0.0)
         level = np.clip(claim_level(earned, room, shares, rooms, who.overflow_to), 0.0, earned)
         line_bound = line_room <= contract_room
-        self._cut(line, period, "line", None, np.where(line_bound, earned - level, 0.0))
-        self._cut(line, period, "contract", None, np.where(line_bound, 0.0, earned - level))
+        self.cut(line, period, "line", None, np.where(line_bound, earned - level, 0.0))
+        self.cut(line, period, "contract", None, np.where(line_bound, 0.0, earned - level))
 
         by_payer, unpaid = split_claim(level, shares, rooms, who.overflow_to)
         paid = np.zeros((earned.size, len(payer_order)))
@@ -82,7 +82,7 @@ class CapState:
             paid[:, payer_order.index(payer)] += amount
             self.payers[payer] = np.maximum(self.payers[payer] - amount, 0.0)
         for payer, amount in unpaid.items():
-            self._cut(line, period, "payer", payer, amount)
+            self.cut(line, period, "payer", payer, amount)
         # Caps count what is paid; rounding must never leave a room below zero (a negative room would
         # pay a negative claim).
         total = paid.sum(axis=1)

@@ -26,7 +26,8 @@ class ClaimRecord:
 
 @dataclass(frozen=True)
 class CapCut:
-    """An amount a cap removed from a claim: `level` is 'line', 'contract' or 'payer'."""
+    """An amount a cap removed from a claim: `level` is 'participant' (the per-participant
+    cap across lines), 'line', 'contract' or 'payer'."""
 
     line: str
     period_start: float

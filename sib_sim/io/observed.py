@@ -15,6 +15,8 @@ The file is CSV with a header row (column order is free; an empty cell is a valu
 | `value`      | a number, for the lines that need one (below) |
 | `cohort`     | cohort_threshold lines: the cohort id |
 | `comparison` | cohort_threshold lines: the comparison cohort's total, scaled to one comparison per participant; lines `net_of_comparison`: comparison group members reaching the outcome in the month |
+| `participant` | lines under the contract's `participant_cap`: who reached the outcome (any text naming one participant; `count` is then how many times, a whole number) |
+| `area`       | contracts with `contract.areas`: the area whose participant(s) the row counts; required on rows of `by_area` lines, which are priced per area |
 
 Each row gives exactly one of `period` and `date`, before the end of the run (`run.horizon_months`);
 cohort_threshold rows need neither (the terms say when a cohort is claimed). How each rule kind
@@ -51,7 +53,7 @@ import datetime as dt
 import difflib
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -62,11 +64,12 @@ from ..errors import UserError
 from ..fields import LARGEST
 from ..kinds import KINDS
 from ..measure.definitions import definitions_for
-from ..measure.ledger import SERIES, STAR_CHANGE_BINS, OutcomeLedger
+from ..measure.ledger import AREA_SERIES, SERIES, STAR_CHANGE_BINS, OutcomeLedger
 from ..scenario.contract import Contract, OutcomeLine
 from ..scenario.terms import Terms
+from .observed_participants import by_area, check_area, check_named, check_participant, participant_events
 
-COLUMNS = ("outcome", "period", "date", "count", "value", "cohort", "comparison")
+COLUMNS = ("outcome", "period", "date", "count", "value", "cohort", "comparison", "participant", "area")
 REQUIRED = ("outcome", "count")
 
 
@@ -81,6 +84,8 @@ class ObservedRow:
     value: float | None
     cohort: str | None
     comparison: float | None
+    participant: str | None = None
+    area: str | None = None
 
 
 def pricing_contract(terms: Terms) -> Contract:
@@ -113,6 +118,11 @@ def read_observed(path: str | os.PathLike[str], terms: Terms) -> OutcomeLedger:
     for line in contract.outcomes:
         own = [row for row in rows if row.line.id == line.id]
         KINDS[line.kind].add_observed(ledger, line, own, lambda row: f"{filename}:{row.line_number}")
+    if contract.areas:
+        ledger = replace(ledger, **by_area(rows, contract, lambda: _empty_ledger(contract, horizon), filename))
+    if contract.participant_cap is not None:
+        check_named(rows, contract, filename)
+        ledger = replace(ledger, participant_events=participant_events(rows, contract, filename))
     return ledger
 
 
@@ -204,7 +214,9 @@ def _row(record: dict[str, str], line_number: int, where: str, lines: dict[str, 
     value = _number(record, "value", fail, required=form.value is not None, negative=form.value_may_be_negative,
                     why=form.value or "")
     cohort, comparison = _cohort(record, line, fail)
-    return ObservedRow(line_number, line, month, count, value, cohort, comparison)
+    participant = check_participant(record, line, count, terms.contract, fail)
+    area = check_area(record, line, terms.contract, fail)
+    return ObservedRow(line_number, line, month, count, value, cohort, comparison, participant, area)
 
 
 def _number(record: dict[str, str], column: str, fail, required: bool, negative: bool,
@@ -299,7 +311,22 @@ def _empty_ledger(contract: Contract, horizon: int) -> OutcomeLedger:
                          milestones={m.key: np.zeros((1, 1, horizon)) for m in needs.milestones},
                          comparison_milestones={m.key: np.zeros((1, horizon)) for m in needs.milestones
                                                 if m.measure == "milestone"},
-                         cohorts={c.key: np.zeros((1, 3)) for c in needs.cohorts})
+                         cohorts={c.key: np.zeros((1, 3)) for c in needs.cohorts},
+                         participant_events={key: np.zeros((0, 5), dtype=np.int32) for key in needs.events},
+                         **_empty_areas(contract, horizon))
+
+
+def _empty_areas(contract: Contract, horizon: int) -> dict[str, object]:
+    """Each area's part of the ledger, all zero (none without contract.areas)."""
+    if not contract.areas:
+        return {}
+    needs = definitions_for([contract])
+    ids = tuple(a.area for a in contract.areas)
+    return {"areas": ids,
+            "by_area": {a: {k: np.zeros((1, horizon)) for k in AREA_SERIES} for a in ids},
+            "area_milestones": {a: {m.key: np.zeros((1, 1, horizon)) for m in needs.milestones} for a in ids},
+            "area_comparison_milestones": {a: {m.key: np.zeros((1, horizon)) for m in needs.milestones
+                                               if m.measure == "milestone"} for a in ids}}
 
 
 def _check_shared(rows: list[ObservedRow], filename: str) -> None:

@@ -72,6 +72,7 @@ def _read_scenario_file(filename: str, overrides: Sequence[str]) -> ScenarioFile
     except UserError as error:
         blamed = _blame_overrides(error, pristine, overrides)
         raise (_blame_child(blamed, filename) if blamed is error else blamed) from None
+    scenario = scenario.with_sources(located.sources)
     sources = {dotted(p): source for p, source in located.sources.items()}
     return ScenarioFile(scenario, filename, hashlib.sha256(raw).hexdigest(), sources)
 

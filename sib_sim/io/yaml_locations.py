@@ -17,21 +17,12 @@ import yaml
 
 from ..errors import UserError
 from ..scenario.overrides import FieldPath, did_you_mean, dotted, value_at
+from ..scenario.paths import Source
 
 SOURCE_KEYS = ("reference", "assumption", "note", "unit")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _BINARY_TAG = "tag:yaml.org,2002:binary"
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where a number comes from: a published reference, or an explicit assumption with a note."""
-
-    reference: str | None = None
-    assumption: bool = False
-    note: str | None = None
-    unit: str | None = None
 
 
 @dataclass

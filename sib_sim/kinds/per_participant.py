@@ -10,7 +10,8 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from ..fields import FieldError, Identifier, Section
-from .claims import Earned, Kind, Ledger, Observed, PendingClaim, Row, periodic_claims, require_section
+from .claims import (Earned, Kind, Ledger, Observed, PendingClaim, Row, active_months, periodic_claims, price_by_month,
+                     require_section)
 from .lines import LineBase, Price
 
 
@@ -82,6 +83,12 @@ def _earn(line: PerParticipant, ledger: Ledger, months: slice, price: np.ndarray
         return counts.sum(axis=1), np.full(counts.shape[0], np.nan), (counts * price[months]).sum(axis=1)
     net = counts - ledger.comparison_milestones[line.outcome.key][:, months]
     return net.sum(axis=1), np.full(counts.shape[0], np.nan), np.maximum((net * price[months]).sum(axis=1), 0.0)
+
+
+def price_per_event(line: PerParticipant, horizon_months: int) -> np.ndarray:
+    """(horizon,) what the line pays for one participant reaching its outcome in each month: the price
+    in force, zero inside suspension windows (the amount a per-participant cap weighs per event)."""
+    return price_by_month(line.price, horizon_months) * active_months(line, horizon_months)
 
 
 def claims(line: PerParticipant, ledger: Ledger) -> list[PendingClaim]:

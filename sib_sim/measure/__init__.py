@@ -17,7 +17,7 @@ from .flow_series import flow_series
 from .definitions import OutcomeDefinitions, definitions_for
 from .ledger import SERIES, STAR_CHANGE_BINS, OutcomeLedger, stack_ledgers
 from .views import VIEWS, as_measured_by
-from .milestones import comparison_milestone_series, max_occurrences, milestone_series
+from .milestones import comparison_milestone_series, max_occurrences, milestone_events, milestone_series
 from .areas import measure_by_area
 from .stars import (change_histogram, latest_change, null_star_change_sum, record_stars, recording_draws,
                     star_series, true_star_series)
@@ -52,9 +52,18 @@ def measure_outcomes(log: CohortLog, scenario: Scenario, streams: Streams,
         milestones={m.key: milestone_series(m, log, recorded, occurrences)[None] for m in definitions.milestones},
         cohorts={c.key: cohort_row(c, log, scenario, comparison_by_start)[None] for c in definitions.cohorts},
         comparison_milestones={m.key: comparison_milestone_series(m, log)[None] for m in model_milestones},
+        participant_events=_events(definitions, log, recorded, occurrences),
         modelled=tuple(name for name in ("wellbeing", "hospital") if getattr(scenario, name) is not None),
         **measure_by_area(log, scenario, recorded, definitions, occurrences),  # type: ignore[arg-type]
     )
+
+
+def _events(definitions: OutcomeDefinitions, log: CohortLog, recorded: np.ndarray,
+            occurrences: int) -> dict[str, np.ndarray]:
+    """Who reached each outcome a per-participant cap reads, and when (sorted by month)."""
+    wanted = [m for m in definitions.milestones if m.key in definitions.events]
+    tables = {m.key: milestone_events(m, log, recorded, occurrences) for m in wanted}
+    return {k: t[np.argsort(t[:, 3], kind="stable")] for k, t in tables.items()}
 
 
 def _zero_series(horizon: int) -> dict[str, np.ndarray]:

@@ -19,6 +19,8 @@ from ..scenario.contract import Contract
 class OutcomeDefinitions:
     milestones: tuple[ParticipantOutcome, ...] = ()
     cohorts: tuple[CohortMeasure, ...] = ()
+    # Participant outcomes whose events (who reached it, when) a per-participant cap needs.
+    events: tuple[str, ...] = ()
 
     def keys(self) -> set[str]:
         return {m.key for m in self.milestones} | {c.key for c in self.cohorts}
@@ -28,7 +30,10 @@ def definitions_for(contracts: Iterable[Contract]) -> OutcomeDefinitions:
     """What every line of every contract asks the evaluator to count (each kind declares it)."""
     milestones: dict[str, ParticipantOutcome] = {}
     cohorts: dict[str, CohortMeasure] = {}
+    events: set[str] = set()
     for contract in contracts:
+        capped = set(contract.participant_capped)
+        events |= {line.outcome.key for line in contract.outcomes if line.id in capped}
         for line in contract.outcomes:
             for need in KINDS[line.kind].needs(line):
                 if isinstance(need, CohortMeasure):
@@ -36,7 +41,7 @@ def definitions_for(contracts: Iterable[Contract]) -> OutcomeDefinitions:
                 else:
                     milestones.setdefault(need.key, need)
     return OutcomeDefinitions(tuple(milestones[k] for k in sorted(milestones)),
-                              tuple(cohorts[k] for k in sorted(cohorts)))
+                              tuple(cohorts[k] for k in sorted(cohorts)), tuple(sorted(events)))
 
 
 __all__ = ["CohortMeasure", "OutcomeDefinitions", "cohort_measures", "definitions_for"]

@@ -67,7 +67,9 @@ class OutcomeLedger:
     With two or more areas (`cohort.areas`), `areas` names them and `by_area[area]` holds the flow
     and Star series of AREA_SERIES restricted to that area's referrals and participants,
     `area_milestones[area][key]` and `area_comparison_milestones[area][key]` the milestones likewise
-    (all empty with one area). Hospital use is modelled for the cohort as a whole, so it has no
+    (all empty with one area). `participant_events` is filled only when a contract has a
+    per-participant cap across lines: it is the one per-participant record the ledger keeps (a few
+    integers per paid event), because the cap needs to know whose outcome each payment is for. Hospital use is modelled for the cohort as a whole, so it has no
     by-area series.
     """
 
@@ -82,6 +84,10 @@ class OutcomeLedger:
     by_area: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     area_milestones: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     area_comparison_milestones: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    # Only for a per-participant cap: participant_events[key] is a (k, 5) int32 table of who reached a
+    # participant outcome and when (measure.milestones.EVENT_COLUMNS: replication, participant within
+    # it, occurrence, month, area index), each table sorted by month.
+    participant_events: dict[str, np.ndarray] = field(default_factory=dict)
     # Optional scenario sections that were modelled: without one, its series are zero and the metrics
     # that need it are left out (not NaN).
     modelled: tuple[str, ...] = ("wellbeing", "hospital")
@@ -108,6 +114,7 @@ def stack_ledgers(ledgers: Sequence[OutcomeLedger]) -> OutcomeLedger:
         cohorts=_join([x.cohorts for x in ledgers]),
         parameters=_join([x.parameters for x in ledgers]),
         comparison_milestones=_join([x.comparison_milestones for x in ledgers]),
+        participant_events=_join_events(ledgers),
         areas=first.areas,
         modelled=first.modelled,
         by_area={a: _join([x.by_area[a] for x in ledgers]) for a in first.by_area},
@@ -119,3 +126,18 @@ def stack_ledgers(ledgers: Sequence[OutcomeLedger]) -> OutcomeLedger:
 
 def _join(parts: Sequence[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     return {k: np.concatenate([x[k] for x in parts]) for k in parts[0]}
+
+
+def _join_events(ledgers: Sequence[OutcomeLedger]) -> dict[str, np.ndarray]:
+    """Event tables joined, each replication numbered after those of the ledgers before it."""
+    out: dict[str, np.ndarray] = {}
+    for key in ledgers[0].participant_events:
+        parts, offset = [], 0
+        for x in ledgers:
+            table = x.participant_events[key].copy()
+            table[:, 0] += offset
+            parts.append(table)
+            offset += x.n_replications
+        joined = np.concatenate(parts)
+        out[key] = joined[np.argsort(joined[:, 3], kind="stable")]
+    return out

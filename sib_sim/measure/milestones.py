@@ -37,6 +37,24 @@ def milestone_series(outcome: ParticipantOutcome, log: CohortLog, recorded: np.n
     return np.bincount(flat, minlength=occurrences * horizon).reshape(occurrences, horizon).astype(float)
 
 
+# Columns of a participant-event table (measure.ledger.OutcomeLedger.participant_events).
+EVENT_COLUMNS = ("replication", "participant", "occurrence", "month", "area")
+
+
+def milestone_events(outcome: ParticipantOutcome, log: CohortLog, recorded: np.ndarray,
+                     occurrences: int) -> np.ndarray:
+    """(k, 5) int32 table of who reached `outcome` and when (EVENT_COLUMNS; replication 0), in the
+    same months and occurrences as milestone_series counts, for a per-participant cap across lines.
+    `participant` indexes the cohort's participants; `area` is the participant's area (0 with one)."""
+    months, nth, row = _events(outcome, log, recorded)
+    keep = (months >= 0) & (months < log.horizon_months) & (nth < occurrences)
+    area_of = log.referral_area[log.participants]
+    table = np.zeros((int(keep.sum()), len(EVENT_COLUMNS)), dtype=np.int32)
+    table[:, 1], table[:, 2] = row[keep], nth[keep]
+    table[:, 3], table[:, 4] = np.floor(months[keep]), area_of[row[keep]]
+    return table
+
+
 def comparison_milestone_series(outcome: ParticipantOutcome, log: CohortLog,
                                 who: np.ndarray | None = None) -> np.ndarray:
     """(horizon,) matched comparison members (one per participant, starting in the same month)

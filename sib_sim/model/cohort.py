@@ -60,7 +60,7 @@ def simulate_cohort(scenario: Scenario, streams: Streams) -> CohortLog:
         times, paths = np.zeros((start.size, 0)), np.zeros((start.size, 0, len(STAR_AREAS)))
     hospital = simulate_hospital_use(scenario, start, end, group, streams.hospital, participants, n_referrals) \
         if scenario.hospital is not None else no_hospital_use(scenario.run.horizon_months)
-    uniforms = draw_milestone_uniforms(n_referrals, len(scenario.milestones), streams.milestones)
+    uniforms = draw_milestone_uniforms(n_referrals, len(scenario.milestones), streams.milestones, flow.area)
     milestones = simulate_milestones(scenario.milestones, start, uniforms[participants])
     return CohortLog(flow, participants, times, paths, hospital, _by_month(scenario, capacity_steps(scenario)),
                      _by_month(scenario, [(s.from_month, s.fte) for s in scenario.service.link_worker_fte]),

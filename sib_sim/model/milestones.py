@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..rng import sub_stream
+
 from ..scenario.milestones import Milestone
 
 UNIFORMS_PER_MILESTONE = 4
@@ -36,9 +38,18 @@ def no_milestones(n_participants: int) -> MilestoneTimes:
     return MilestoneTimes((), empty, empty.copy())
 
 
-def draw_milestone_uniforms(n_referrals: int, n_milestones: int, rng: np.random.Generator) -> np.ndarray:
-    """(n_referrals, n_milestones, 4) uniforms: a fixed number per (referral, milestone)."""
-    return rng.random((n_referrals, n_milestones, UNIFORMS_PER_MILESTONE))
+def draw_milestone_uniforms(n_referrals: int, n_milestones: int, rng: np.random.Generator,
+                            area: np.ndarray | None = None) -> np.ndarray:
+    """(n_referrals, n_milestones, 4) uniforms: a fixed number per (referral, milestone). Where areas
+    have their own referral profiles (`area`: each referral's), each area's referrals take theirs, in
+    their own order, from the area's sub-stream, so a change in one area moves no other area's."""
+    if area is None:
+        return rng.random((n_referrals, n_milestones, UNIFORMS_PER_MILESTONE))
+    out = np.empty((n_referrals, n_milestones, UNIFORMS_PER_MILESTONE))
+    for index in np.unique(area):
+        mine = area == index
+        out[mine] = sub_stream(rng, int(index)).random((int(mine.sum()), n_milestones, UNIFORMS_PER_MILESTONE))
+    return out
 
 
 def simulate_milestones(milestones: list[Milestone], start: np.ndarray, uniforms: np.ndarray) -> MilestoneTimes:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..rng import sub_stream
 from ..scenario import Cohort, Referrals
 
 LAYER_RATE = 32.0  # candidates per month per layer: a fixed constant, never a parameter
@@ -102,13 +103,14 @@ def draw_cohort_referrals(cohort: Cohort, horizon_months: int, rng_referrals: np
                           rng_engagement: np.random.Generator, rng_duration: np.random.Generator
                           ) -> tuple[ReferralDraws, np.ndarray | None]:
     """Referrals in time order, and each one's area where areas have their own referral profiles
-    (each area's process drawn in turn from the same streams; None otherwise). With several
-    profiles, a change in one area's peak rate can add a layer and so move the later areas' draws:
-    paired runs stay paired for a change that keeps every area's number of layers."""
+    (None otherwise). Each area's process is drawn from its own sub-streams of the referral,
+    engagement and duration streams (rng.sub_stream), so a change in one area's profile (even one
+    that adds a layer) moves only that area's referrals and their uniforms."""
     profiles = cohort.referral_profiles
     if len(profiles) == 1 and not cohort.has_area_profiles:
         return draw_referrals(profiles[0], horizon_months, rng_referrals, rng_engagement, rng_duration), None
-    parts = [draw_referrals(p, horizon_months, rng_referrals, rng_engagement, rng_duration) for p in profiles]
+    parts = [draw_referrals(p, horizon_months, sub_stream(rng_referrals, i), sub_stream(rng_engagement, i),
+                            sub_stream(rng_duration, i)) for i, p in enumerate(profiles)]
     times = np.concatenate([p.times for p in parts])
     area = np.repeat(np.arange(len(parts)), [p.times.size for p in parts])
     order = np.argsort(times, kind="stable")

@@ -96,12 +96,13 @@ def _claims_table(payments: Payments, title: str, currency: str, written: bool =
     """One row per claim (payers summed); claims with nothing counted, earned or paid are left out."""
     claims = claims_table(payments)
     per_claim = claims.groupby(claims.index // len(payments.payer_ids)).agg(
-        {"line": "first", "period_start": "first", "period_end": "first", "claim_month": "first",
+        {"line": "first", "area": "first", "period_start": "first", "period_end": "first", "claim_month": "first",
          "paid_month": "first", "count": "first", "value": "first", "earned": "first", "paid": "sum"})
     shown = per_claim[(per_claim["count"].abs() + per_claim["earned"].abs() + per_claim["paid"].abs()) > 1e-9]
     table = _table(title, ("line", "months", "claim", "paid in", "count", "value", "earned", "paid"))
     for row in shown.itertuples():
-        table.add_row(row.line, f"{row.period_start:g}-{row.period_end:g}", f"{row.claim_month:g}",
+        line = f"{row.line} ({row.area})" if row.area else row.line  # a by_area line's claim for one area
+        table.add_row(line, f"{row.period_start:g}-{row.period_end:g}", f"{row.claim_month:g}",
                       f"{row.paid_month:g}", f"{row.count:,.4g}", _number(row.value), _cash(row.earned, currency),
                       _cash(row.paid, currency))
     hidden = len(per_claim) - len(shown)

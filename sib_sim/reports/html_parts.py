@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..scenario.paths import FieldPath
 from .summary_table import SYMBOLS, money
 
 DASH = "–"  # shown for anything missing, NaN or infinite: a report never prints "nan"
@@ -205,26 +206,13 @@ def runs_share(m: Metrics, name: str) -> str:
 
 def scenario_at(scenario: Mapping[str, Any], path: str) -> Any:
     """The value at a dotted path ("hospital.lines.0.unit_cost"), or None where there is none."""
-    node: Any = scenario
-    for part in path.split("."):
-        if isinstance(node, Mapping):
-            node = node.get(part)
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return None
-    return node
+    return FieldPath.parse(path).value_in(scenario)
 
 
 def display_path(scenario: Mapping[str, Any], path: str) -> str:
     """List indices replaced by item ids where items have one, as `--set` accepts them
     ("hospital.lines.ae.unit_cost"): easier to read and to paste into an override."""
-    parts, node = [], scenario
-    for part in path.split("."):
-        item = node[int(part)] if isinstance(node, list) and part.isdigit() and int(part) < len(node) else None
-        parts.append(str(item["id"]) if isinstance(item, Mapping) and "id" in item else part)
-        node = item if item is not None else (node.get(part) if isinstance(node, Mapping) else None)
-    return ".".join(parts)
+    return str(FieldPath.parse(path).named(scenario))
 
 
 def payer_names(scenario: Mapping[str, Any]) -> dict[str, str]:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..contract import Payments
 
-CLAIM_COLUMNS = ["line", "period_start", "period_end", "claim_month", "paid_month", "count", "value", "earned",
+CLAIM_COLUMNS = ["line", "area", "period_start", "period_end", "claim_month", "paid_month", "count", "value", "earned",
                  "payer", "paid"]
 CUT_COLUMNS = ["line", "period_start", "period_end", "level", "payer", "amount"]
 
@@ -21,14 +21,15 @@ def claims_table(payments: Payments, replication: int = 0) -> pd.DataFrame:
     """One row per claim and payer, in the order claims are made.
 
     `earned` (before caps) is the claim's and repeats on each payer's row; `paid` is that payer's part
-    after caps. Periods are contract months [period_start, period_end); `value` is what the rule read
+    after caps. `area` names the area whose participants a `by_area` line's claim pays for (empty
+    for other lines). Periods are contract months [period_start, period_end); `value` is what the rule read
     (a sliding scale's average, a saving, a cohort's reduction), empty where the rule reads none.
     """
     rows = []
     for claim in payments.claims:
         value = float(claim.outcome_value[replication])
         for i, payer in enumerate(payments.payer_ids):
-            rows.append({"line": claim.line, "period_start": claim.period_start, "period_end": claim.period_end,
+            rows.append({"line": claim.line, "area": claim.area or "", "period_start": claim.period_start, "period_end": claim.period_end,
                          "claim_month": claim.claim_month, "paid_month": claim.paid_month,
                          "count": float(claim.outcome_count[replication]),
                          "value": value if math.isfinite(value) else np.nan,
@@ -38,7 +39,7 @@ def claims_table(payments: Payments, replication: int = 0) -> pd.DataFrame:
 
 
 def cuts_table(payments: Payments, replication: int = 0) -> pd.DataFrame:
-    """One row per amount a cap removed: `level` is line, contract or payer."""
+    """One row per amount a cap removed: `level` is participant, line, contract or payer."""
     rows = [{"line": cut.line, "period_start": cut.period_start, "period_end": cut.period_end, "level": cut.level,
              "payer": cut.payer or "", "amount": float(cut.amount[replication])}
             for cut in payments.cuts if cut.amount[replication] > 1e-9]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from ..kinds import KINDS
 from .base import FieldError, Section
@@ -15,6 +15,7 @@ from .milestones import Milestone, check_milestones
 from .run import MAX_HORIZON_MONTHS, Run
 from .service import Service, StaffingStep
 from .overrides import canonical_path
+from .paths import FieldPath, Source
 from .uncertainty import UNCERTAIN_SECTIONS, Distribution, same_value
 from .wellbeing import STAR_AREAS, Wellbeing
 
@@ -37,6 +38,30 @@ class Scenario(Section):
     # dotted path of a numeric value in cohort/service/wellbeing/hospital/milestones -> its distribution. Written
     # here, or inline where the value is (`{dist: ...}`): the loader moves inline ones here.
     uncertainty: dict[str, Distribution] = Field(default_factory=dict)
+    # Where each annotated value comes from (`{value: ..., reference: ...}` in the file), by path with
+    # list items by position; set by the loader (sib_sim.io), not written in a scenario.
+    _sources: dict[FieldPath, Source] = PrivateAttr(default_factory=dict)
+
+    def __eq__(self, other: object) -> bool:
+        """Scenarios are equal when their values are; where the values were cited from does not count."""
+        return type(other) is type(self) and self.__dict__ == other.__dict__  # type: ignore[union-attr]
+
+    @property
+    def sources(self) -> dict[str, Source]:
+        """Each annotated value's reference, assumption flag, note and unit, by dotted path."""
+        return {str(path): source for path, source in self._sources.items()}
+
+    def source(self, path: str | tuple[str | int, ...]) -> Source | None:
+        """The annotation of the value at `path` (dotted text, list items by position or id), if any."""
+        parsed = FieldPath.parse(path) if isinstance(path, str) else FieldPath(path)
+        resolved = parsed.resolve(self.model_dump())
+        return None if resolved is None else self._sources.get(resolved)
+
+    def with_sources(self, sources: dict[tuple[str | int, ...], Source]) -> "Scenario":
+        """This scenario carrying `sources` (the loader's annotations), as a copy."""
+        copy = self.model_copy()
+        copy._sources = {FieldPath(p): s for p, s in sources.items()}
+        return copy
 
     @model_validator(mode="after")
     def _cross_checks(self) -> "Scenario":
@@ -96,15 +121,16 @@ class Scenario(Section):
     def _check_uncertain_paths(self) -> None:
         data = self.model_dump(include=set(UNCERTAIN_SECTIONS))
         for path in self.uncertainty:
-            parts = path.split(".")
-            if parts[0] not in UNCERTAIN_SECTIONS:
+            try:
+                parsed = FieldPath.parse(path)
+            except ValueError as error:
+                raise FieldError(("uncertainty", path), str(error)) from None
+            if parsed[0] not in UNCERTAIN_SECTIONS:
                 raise FieldError(("uncertainty", path), f"only values in {', '.join(UNCERTAIN_SECTIONS)} can be "
                                  "uncertain (explore contract and finance terms with sweep or compare)")
-            node: object = data
-            for part in parts:
-                node = _child(node, part)
-                if node is None:
-                    raise FieldError(("uncertainty", path), f"no such value: {path}")
+            node = parsed.value_in(data)
+            if node is None:
+                raise FieldError(("uncertainty", path), f"no such value: {path}")
             if isinstance(node, bool) or not isinstance(node, (int, float)):
                 raise FieldError(("uncertainty", path), f"{path} is not a number")
             self._check_point_value(data, path, float(node))
@@ -116,26 +142,15 @@ class Scenario(Section):
         dist = self.uncertainty[path]
         if same_value(written, dist.point):
             return
-        field = canonical_path(data, path) or tuple(path.split("."))
+        field = canonical_path(data, path) or FieldPath.parse(path)
         raise FieldError(field, f"the value written here ({written:g}) is not the point value of its "
                          f"distribution in uncertainty.{path} ({dist.point:g}, the {dist.point_name}), which is the "
                          f"base case: write {dist.point:g} here, centre the distribution on {written:g}, or fix the "
                          f"value with {{dist: fixed, at: {written:g}}}")
 
 
-def _child(node: object, part: str) -> object:
-    """One step along a dotted path: a key, a list index, or a list item's id."""
-    if isinstance(node, dict):
-        return node.get(part)
-    if isinstance(node, list):
-        if part.isdigit():
-            return node[int(part)] if int(part) < len(node) else None
-        return next((x for x in node if isinstance(x, dict) and x.get("id") == part), None)
-    return None
-
-
 __all__ = [
-    "STAR_AREAS", "Claim", "Milestone", "Cohort", "CohortThreshold", "CohortWindow", "ParticipantOutcome", "PerParticipant",
+    "STAR_AREAS", "FieldPath", "Source", "Claim", "Milestone", "Cohort", "CohortThreshold", "CohortWindow", "ParticipantOutcome", "PerParticipant",
     "Pooled", "Tier", "Commissioner", "Comparison", "Contract", "DatedPrice", "DeliveryCosts",
     "Finance", "FixedFee", "Hospital", "Investor", "PatientGroup", "Payer", "PayerShare", "ReferralPause",
     "Referrals", "RegressionToMean", "Run", "SavingsShare", "Scenario", "Service", "ServiceLine",

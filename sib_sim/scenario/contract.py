@@ -30,11 +30,35 @@ class AreaPayers(Section):
         return self
 
 
+class ParticipantCap(Section):
+    """At most `amount` paid for any one participant over the rate-card lines (rate-card contracts
+    say so: "no more than GBP X per participant"). It applies to `lines` (default: every
+    per_participant line not paid net of the comparison group, the lines that pay for a named
+    participant), claim by claim in the order claims are made. Claims made in the same month are
+    paid in the contract's order of lines, except that `cut_first` lines go last, the first one
+    named last of all: it is the line that is cut first when the cap binds."""
+
+    amount: Money
+    lines: list[Identifier] | None = None
+    cut_first: list[Identifier] = Field(default_factory=list)
+
+
 class Contract(Section):
     cap: Money | None = None
     payers: list[Payer] = Field(min_length=1)
     outcomes: list[OutcomeLine] = Field(min_length=1)
     areas: list[AreaPayers] = Field(default_factory=list)
+    participant_cap: ParticipantCap | None = None
+
+    @property
+    def participant_capped(self) -> tuple[str, ...]:
+        """The ids of the lines under the per-participant cap (none without one)."""
+        cap = self.participant_cap
+        if cap is None:
+            return ()
+        if cap.lines is not None:
+            return tuple(cap.lines)
+        return tuple(o.id for o in self.outcomes if o.kind == "per_participant" and not o.net_of_comparison)
 
     @model_validator(mode="after")
     def _references(self) -> "Contract":
@@ -52,7 +76,36 @@ class Contract(Section):
             _check_payers(("areas", i), area.payers, area.overflow_to, payer_ids)
         if len({a.area for a in self.areas}) != len(self.areas):
             raise FieldError(("areas",), "each area is named once")
+        if self.participant_cap is not None:
+            _check_participant_cap(self.participant_cap, self.outcomes)
         return self
+
+
+def _check_participant_cap(cap: ParticipantCap, outcomes: list) -> None:
+    """The capped lines pay per named participant: per_participant lines, not net of comparison."""
+    lines = {o.id: o for o in outcomes}
+    named = cap.lines if cap.lines is not None else [o.id for o in outcomes if o.kind == "per_participant"
+                                                     and not o.net_of_comparison]
+    for i, line_id in enumerate(cap.lines or []):
+        where = ("participant_cap", "lines", i)
+        if line_id not in lines:
+            raise FieldError(where, f"unknown outcome line {line_id!r}; known: {list(lines)}")
+        line = lines[line_id]
+        if line.kind != "per_participant" or line.net_of_comparison:
+            raise FieldError(where, f"line {line_id!r} does not pay per named participant ({line.kind}"
+                             f"{', net of comparison' if line.kind == 'per_participant' else ''}): only "
+                             "per_participant lines not net of comparison take a per-participant cap")
+    if cap.lines is not None and len(set(cap.lines)) != len(cap.lines):
+        raise FieldError(("participant_cap", "lines"), "each line is named once")
+    if not named:
+        raise FieldError(("participant_cap",), "no line to cap: the contract has no per_participant line "
+                         "(other than lines net of comparison)")
+    for i, line_id in enumerate(cap.cut_first):
+        if line_id not in named:
+            raise FieldError(("participant_cap", "cut_first", i), f"{line_id!r} is not a line under the "
+                             f"per-participant cap ({', '.join(named)})")
+    if len(set(cap.cut_first)) != len(cap.cut_first):
+        raise FieldError(("participant_cap", "cut_first"), "each line is named once")
 
 
 def _check_payers(where: tuple[str | int, ...], payers: list[PayerShare], overflow_to: str | None,
@@ -66,5 +119,5 @@ def _check_payers(where: tuple[str | int, ...], payers: list[PayerShare], overfl
 
 
 __all__ = ["AreaPayers", "Claim", "CohortThreshold", "CohortWindow", "Contract", "DatedPrice", "FixedFee", "LineBase",
-           "OutcomeLine", "ParticipantOutcome", "Payer", "PayerShare", "PerParticipant", "Pooled", "Price",
+           "OutcomeLine", "ParticipantCap", "ParticipantOutcome", "Payer", "PayerShare", "PerParticipant", "Pooled", "Price",
            "SavingsShare", "SlidingScale", "Tier"]

@@ -24,27 +24,18 @@ from pydantic import BaseModel, ValidationError
 from ..errors import UserError
 from ..fields import annotation_members
 from .base import FieldError
-
-FieldPath = tuple[str | int, ...]
+from .paths import FieldPath
 LIMIT_NOTED = 600  # an upper bound this large is one of sib_sim's documented limits, not a rule of the field
 M = TypeVar("M", bound=BaseModel)
 
 
 def dotted(path: Sequence[str | int]) -> str:
-    return ".".join(str(segment) for segment in path)
+    return str(FieldPath(path))
 
 
 def value_at(data: object, path: Sequence[str | int]) -> object:
     """The value at `path` in plain data, or None where the path does not exist."""
-    node = data
-    for segment in path:
-        if isinstance(node, dict) and isinstance(segment, str):
-            node = node.get(segment)
-        elif isinstance(node, (list, tuple)) and isinstance(segment, int) and 0 <= segment < len(node):
-            node = node[segment]
-        else:
-            return None
-    return node
+    return FieldPath(path).value_in(data)
 
 
 def did_you_mean(word: str, choices: Sequence[str]) -> str | None:
@@ -130,11 +121,11 @@ def field_names(root: type[BaseModel], path: Sequence[str | int], data: object) 
 # --- setting a value by path -------------------------------------------------------------------
 
 def split_path(text: str, where: str | None = None) -> list[str]:
-    segments = [s.strip() for s in text.split(".")]
-    if not text.strip() or any(not s for s in segments):
-        raise UserError(f"bad path {text!r}: expected dotted keys such as contract.cap", where=where,
-                        hint="for example contract.cap=10000000 or contract.outcomes.wellbeing.price=300")
-    return segments
+    try:
+        return [str(segment) for segment in FieldPath.parse(text)]
+    except ValueError as error:
+        raise UserError(str(error), where=where,
+                        hint="for example contract.cap=10000000 or contract.outcomes.wellbeing.price=300") from None
 
 
 def _list_index(items: list[Any], segment: str, done: FieldPath, text: str, where: str | None) -> int:
@@ -206,22 +197,10 @@ def set_path(data: dict[str, Any], text: str, value: object, *, root: type[BaseM
 
 def canonical_path(data: object, text: str) -> FieldPath | None:
     """A dotted path with list items named by index (ids resolved), or None if it does not exist."""
-    node, path = data, []
-    for segment in text.split("."):
-        if isinstance(node, dict) and segment in node:
-            key: str | int = segment
-        elif isinstance(node, list) and segment.isdigit() and int(segment) < len(node):
-            key = int(segment)
-        elif isinstance(node, list):
-            matches = [i for i, item in enumerate(node) if isinstance(item, dict) and item.get("id") == segment]
-            if not matches:
-                return None
-            key = matches[0]
-        else:
-            return None
-        path.append(key)
-        node = node[key]
-    return tuple(path)
+    try:
+        return FieldPath.parse(text).resolve(data)
+    except ValueError:
+        return None
 
 
 def fix_uncertain(data: dict[str, Any], path: FieldPath) -> None:
@@ -373,18 +352,26 @@ def with_overrides(scenario: M, changes: Mapping[str, object]) -> M:
     root = type(scenario)
     data = _thaw(scenario.model_dump(mode="python"))
     assert isinstance(data, dict)
+    changed = []
     for text, value in changes.items():
         path = set_path(data, text, value, root=root, where=f"with_overrides {text!r}")
-        if text.split(".")[0] != "uncertainty":
+        changed.append(path)
+        if FieldPath.parse(text)[0] != "uncertainty":
             fix_uncertain(data, path)
         else:
             centre_on_points(data, path)
     try:
-        return root.model_validate(data)
+        result = root.model_validate(data)
     except ValidationError as error:
         problem = explain_validation_error(root, error, data)
         raise UserError(problem.text, where="with_overrides", field=dotted(problem.path) or None,
                         hint=problem.hint) from None
+    # A changed value no longer rests on its old annotation; the others keep theirs.
+    sources = getattr(scenario, "_sources", None)
+    if sources:
+        result = result.with_sources({p: s for p, s in sources.items()  # type: ignore[attr-defined]
+                                      if not any(p[:len(c)] == c for c in changed)})
+    return result
 
 
 __all__ = ["FieldPath", "Problem", "clean_loc", "closest", "did_you_mean", "dotted", "explain_validation_error",

@@ -55,7 +55,8 @@ def _price(terms_path: Path, observed_path: Path) -> Payments:
 
 def _claim(payments: Payments, want: dict):
     matches = [c for c in payments.claims if c.line == want["line"] and c.period_start == want["period_start"]
-               and ("period_end" not in want or c.period_end == want["period_end"])]
+               and ("period_end" not in want or c.period_end == want["period_end"])
+               and ("area" not in want or c.area == want["area"])]
     assert len(matches) == 1, f"no single claim of {want['line']} from month {want['period_start']}: {matches}"
     return matches[0]
 
@@ -81,6 +82,7 @@ def test_golden_case(case_file: Path, tmp_path: Path):
 
     for want in expected.get("claims", []):
         claim = _claim(payments, want)
+        assert claim.area == want.get("area")
         got = {"count": float(claim.outcome_count[0]), "value": float(claim.outcome_value[0]),
                "earned": float(claim.earned[0]), "paid": float(claim.paid_by_payer[0].sum()),
                "claim_month": claim.claim_month, "paid_month": claim.paid_month}
@@ -103,7 +105,7 @@ def test_cases_cover_every_rule_kind_and_cap_level():
     kinds = {line["kind"] for case in CASES for line in _load(case)["terms"]["contract"]["outcomes"]}
     levels = {cut["level"] for case in CASES for cut in _load(case)["expected"]["cuts"]}
     assert kinds == set(KINDS)  # a new kind needs its golden case
-    assert levels == {"line", "contract", "payer"}
+    assert levels == {"participant", "line", "contract", "payer"}
 
 
 def test_a_line_cap_with_a_shared_payer_is_the_one_case_a_higher_price_pays_less(tmp_path: Path):

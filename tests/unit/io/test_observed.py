@@ -222,3 +222,92 @@ def test_every_error_is_a_user_error_not_a_crash(tmp_path):
             read_observed(path, TERMS)
         except UserError:
             pass
+
+
+# --- the participant column (contract.participant_cap) ------------------------------------------
+
+CAPPED = Terms.model_validate({
+    "name": "capped", "run": {"horizon_months": 12, "start_date": dt.date(2020, 4, 1)},
+    "contract": {"payers": [{"id": "ccg"}], "participant_cap": {"amount": 150, "lines": ["entry", "gain"]},
+                 "outcomes": [
+                     {"id": "entry", "kind": "per_participant", "outcome": {"measure": "engaged"}, "price": 100,
+                      "payers": PAYERS},
+                     {"id": "gain", "kind": "per_participant", "price": 100, "max_per_participant": 2,
+                      "outcome": {"measure": "star_change", "at_least": 3}, "payers": PAYERS},
+                     {"id": "fees", "kind": "fixed_fee", "per_engaged": 0, "per_period": 5, "payers": PAYERS}]},
+})
+PARTICIPANT_BAD = [
+    ("no participant column", "outcome,period,count\nentry,1,1\n", 1, "participant", ["add a `participant` column"]),
+    ("missing participant", "outcome,period,count,participant\nentry,1,1,a\ngain,2,1,\n", 3, "participant",
+     ["missing participant", "'gain'"]),
+    ("participant on an uncapped line", "outcome,period,count,participant\nfees,1,1,a\n", 2, "participant",
+     ["only to lines under the per-participant cap"]),
+    ("fractional count", "outcome,period,count,participant\nentry,1,1.5,a\n", 2, "count", ["whole number"]),
+    ("more than max_per_participant", "outcome,period,count,participant\ngain,1,2,a\ngain,3,1,a\n", 3, "count",
+     ["more than 2 time(s)"]),
+]
+
+
+@pytest.mark.parametrize("case,text,line,column,words", PARTICIPANT_BAD, ids=[b[0] for b in PARTICIPANT_BAD])
+def test_bad_participant_rows_name_file_line_and_column(tmp_path, case, text, line, column, words):
+    path = _csv(tmp_path, text)
+    with pytest.raises(UserError) as caught:
+        read_observed(path, CAPPED)
+    error = caught.value
+    assert error.where == f"{path}:{line}" and error.field == column, str(error)
+    for word in words:
+        assert word in str(error), str(error)
+
+
+def test_participant_rows_are_capped_over_the_lines(tmp_path):
+    """a: entry 100 + gain 100 -> 150 in all; b: gain twice (200) -> 150; c: entry 100."""
+    path = _csv(tmp_path, "outcome,period,count,participant\nentry,0,1,a\ngain,4,1,a\ngain,1,2,b\nentry,2,1,c\n")
+    payments = apply_contract(pricing_contract(CAPPED), read_observed(path, CAPPED))
+    assert payments.by_line()["entry"][0] == pytest.approx(200)
+    assert payments.by_line()["gain"][0] == pytest.approx(50 + 150)
+    assert payments.total[0] == pytest.approx(400 + 5 * 4)  # and the quarterly fee, uncapped
+
+
+# --- the area column (contract.areas) -------------------------------------------------------------
+
+AREAS = Terms.model_validate({
+    "name": "areas", "run": {"horizon_months": 12, "start_date": dt.date(2020, 4, 1)},
+    "contract": {"payers": [{"id": "ccg"}, {"id": "north"}, {"id": "south"}],
+                 "areas": [{"area": "north", "payers": [{"payer": "north", "share": 1.0}]},
+                           {"area": "south", "payers": [{"payer": "south", "share": 1.0}]}],
+                 "outcomes": [
+                     {"id": "entry", "kind": "per_participant", "outcome": {"measure": "engaged"}, "price": 100,
+                      "by_area": True, "payers": PAYERS},
+                     {"id": "fees", "kind": "fixed_fee", "per_engaged": 10, "payers": PAYERS}]},
+})
+AREA_BAD = [
+    ("missing area on a by_area line", "outcome,period,count,area\nentry,1,1,\n", 2, "area", ["missing area"]),
+    ("no area column", "outcome,period,count\nentry,1,1\n", 2, "area", ["missing area", "north, south"]),
+    ("unknown area", "outcome,period,count,area\nentry,1,1,nort\n", 2, "area", ["unknown area 'nort'",
+                                                                              "did you mean 'north'"]),
+]
+
+
+@pytest.mark.parametrize("case,text,line,column,words", AREA_BAD, ids=[b[0] for b in AREA_BAD])
+def test_bad_area_rows_name_file_line_and_column(tmp_path, case, text, line, column, words):
+    path = _csv(tmp_path, text)
+    with pytest.raises(UserError) as caught:
+        read_observed(path, AREAS)
+    assert caught.value.where == f"{path}:{line}" and caught.value.field == column, str(caught.value)
+    for word in words:
+        assert word in str(caught.value), str(caught.value)
+
+
+def test_an_area_on_a_contract_without_areas_is_refused(tmp_path):
+    error = _error(tmp_path, "outcome,period,count,area\nfees,1,2,north\n")
+    assert error.field == "area" and "only to contracts with contract.areas" in str(error)
+
+
+def test_rows_by_area_are_priced_per_area(tmp_path):
+    """Each area pays for its own rows of the by_area line; the whole-cohort fee reads every row."""
+    path = _csv(tmp_path, "outcome,period,count,area\nentry,1,2,north\nentry,2,3,south\nfees,1,4,north\n"
+                          "fees,5,1,\n")
+    ledger = read_observed(path, AREAS)
+    payments = apply_contract(pricing_contract(AREAS), ledger)
+    assert payments.by_payer() == {"ccg": pytest.approx(50), "north": pytest.approx(200), "south": pytest.approx(300)}
+    assert ledger.by_area["north"]["engaged"].sum() == 4 and ledger.series["engaged"].sum() == 5
