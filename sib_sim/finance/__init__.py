@@ -30,7 +30,7 @@ class CashFlows:
     @property
     def investor_net(self) -> np.ndarray:
         w = self.waterfall
-        return w.repayments + w.returns - w.draws
+        return w.repayments + w.returns - w.draws + w.guaranteed
 
 
 def cash_flows(scenario: Scenario, payments: Payments, ledger: OutcomeLedger) -> CashFlows:
@@ -40,8 +40,9 @@ def cash_flows(scenario: Scenario, payments: Payments, ledger: OutcomeLedger) ->
     total_cost = sum(costs.values())
     dates = month_dates(scenario.run.start_date, scenario.run.horizon_months)
     years = year_fractions(np.array([(d - dates[0]).days for d in dates]))
-    waterfall = run_waterfall(income, total_cost, f.investor, shortfall=f.shortfall, provider=f.provider,
-                              split=f.surplus_split, years=years)
+    waterfall = run_waterfall(income, total_cost, f.tranches, shortfall=f.shortfall, provider=f.provider,
+                              split=f.surplus_split, years=years, cash_buffer=f.spv_cash_buffer,
+                              reserve_months=f.spv_reserve_months)
     metrics, status = investor_metrics(waterfall, dates)
     metrics |= commissioner_metrics(scenario, payments, ledger, waterfall)
     metrics |= provider_metrics(waterfall, total_cost) | spv_metrics(waterfall, total_cost)
