@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -13,6 +13,7 @@ from ..scenario import Scenario
 from .caps import year_fractions
 from .costs import COST_ITEMS, delivery_costs
 from .investor import IRR_STATUSES
+from .stack_metrics import tranche_metrics
 from .metrics import commissioner_metrics, investor_metrics, provider_metrics, spv_metrics
 from .waterfall import Waterfall, run_waterfall
 
@@ -26,6 +27,7 @@ class CashFlows:
     waterfall: Waterfall
     metrics: dict[str, np.ndarray]
     irr_status: np.ndarray  # (n_replications,) one of IRR_STATUSES
+    statuses: dict[str, np.ndarray] = field(default_factory=dict)  # per tranche: `investor.<id>.irr_status`
 
     @property
     def investor_net(self) -> np.ndarray:
@@ -46,7 +48,11 @@ def cash_flows(scenario: Scenario, payments: Payments, ledger: OutcomeLedger) ->
     metrics, status = investor_metrics(waterfall, dates)
     metrics |= commissioner_metrics(scenario, payments, ledger, waterfall)
     metrics |= provider_metrics(waterfall, total_cost) | spv_metrics(waterfall, total_cost)
-    return CashFlows(income, costs, waterfall, metrics, status)
+    statuses: dict[str, np.ndarray] = {}
+    if f.stacked and waterfall.stack is not None:  # one investor: the totals are the tranche
+        by_tranche, statuses = tranche_metrics(waterfall.stack, dates)
+        metrics |= by_tranche
+    return CashFlows(income, costs, waterfall, metrics, status, statuses)
 
 
 __all__ = ["COST_ITEMS", "IRR_STATUSES", "CashFlows", "cash_flows"]

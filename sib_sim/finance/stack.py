@@ -14,8 +14,10 @@ Each month (called from waterfall.py):
   3. first-loss tranches: interest, then principal, by seniority, and only once every other
      tranche's principal and interest are paid in full. So a first-loss tranche bears any loss
      before the others, whatever its seniority or repayment schedule;
-  4. equity tranches' returns up to their caps, by seniority (first-loss still waiting as in 3);
-  5. the investors' share of what is left (`surplus_split.investor`) pro rata to equity drawn.
+  4. cash for whatever is still owed (a tranche before its repay_from_month, a first-loss tranche
+     still waiting) is kept in the SPV, not released;
+  5. equity tranches' returns up to their caps, by seniority (first-loss still waiting as in 3);
+  6. the investors' share of what is left (`surplus_split.investor`) pro rata to equity drawn.
   Equal seniority: the order of the list.
 - At the horizon (`settle`), after the last distribution, each tranche's loss of principal is
   known; only then does its guarantor pay (the loss up to `share` of the principal drawn), and
@@ -118,9 +120,9 @@ class Stack:
         self.out["draws"][:, :, m] = draws
         return cash, scheduled.sum(axis=1)
 
-    def pay(self, left: np.ndarray, m: int, investor_share: float) -> tuple[np.ndarray, np.ndarray]:
-        """Pay `left` by rank (module docstring); returns (the surplus above every cap, the investors'
-        share of it)."""
+    def pay(self, left: np.ndarray, m: int, investor_share: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Pay `left` by rank (module docstring); returns (cash kept for tranches not yet repayable, the
+        surplus above every cap, the investors' share of it)."""
         repaid = np.zeros_like(self.drawn)
         left = self._pay_interest(left, self.senior, m)
         left = self._pay_principal(left, self.senior, m, repaid)
@@ -128,6 +130,10 @@ class Stack:
         if self.first_loss:
             left = self._pay_interest(left, self.first_loss, m, gate)
             left = self._pay_principal(left, self.first_loss, m, repaid, gate)
+        # Whatever is still owed could not be paid now (not yet repayable, or first loss waiting): the
+        # SPV keeps cash for it rather than release it as surplus.
+        kept = np.minimum(left, (self.principal + self.interest_owed).sum(axis=1))
+        left = left - kept
         for j in self.by_seniority:
             cap = self.caps[j]
             if cap is None:
@@ -139,7 +145,7 @@ class Stack:
         shared = left * investor_share
         self._share_surplus(shared, repaid, m)
         self._record_unpaid(m)
-        return left, shared
+        return kept, left, shared
 
     def _pay_interest(self, left: np.ndarray, order: list[int], m: int, gate: np.ndarray | bool = True) -> np.ndarray:
         for j in order:

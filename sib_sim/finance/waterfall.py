@@ -163,11 +163,11 @@ def _distribute(state: _State, terms: Terms, hold: np.ndarray | float, out: dict
                 m: int) -> None:
     surplus = np.maximum(state.cash - hold, 0.0)
     fees = np.minimum(surplus, state.deferred)  # the provider's deferred fees rank first
-    above, to_investor = state.stack.pay(surplus - fees, m, terms.split.investor)
+    kept, above, to_investor = state.stack.pay(surplus - fees, m, terms.split.investor)
     to_provider = above * terms.split.provider
     to_commissioner = above - to_investor - to_provider  # the remainder: cash is conserved exactly
     state.deferred = state.deferred - fees
-    state.cash = state.cash - surplus
+    state.cash = state.cash - (surplus - kept)
     flows = state.stack.out
     out["repayments"][:, m] = flows["principal"][:, :, m].sum(axis=1)
     out["returns"][:, m] = (flows["interest"][:, :, m] + flows["returns"][:, :, m]).sum(axis=1) + to_investor

@@ -210,7 +210,7 @@ def write_summary(ws: Worksheet, results: Results, live: list[Live], formats: di
 
 def _write_key_inputs(ws: Worksheet, results: Results, formats: dict, start: int) -> int:
     s = results.scenario
-    cap = s.finance.investor.return_cap
+    cap = s.finance.investor.return_cap if s.finance.investor is not None else None
     inputs: list[tuple[str, Any, str]] = [
         ("Scenario", s.name, "text"), ("Description", s.description, "text"), ("Currency", s.currency, "text"),
         ("Seed", results.seed, "int"), ("Replications", results.n_replications, "int"),
@@ -218,8 +218,9 @@ def _write_key_inputs(ws: Worksheet, results: Results, formats: dict, start: int
         ("Contract cap", s.contract.cap, "money"),
     ]
     inputs += [(f"Cap: {p.id} ({p.name or p.id})", p.cap, "money") for p in s.contract.payers]
-    return_cap = f"{cap.multiple}x" if cap.multiple is not None else f"IRR {cap.irr:.2%}"
-    inputs += [("Investor commitment", s.finance.investor.commitment, "money"),
+    return_cap = "by tranche (Tranches sheet)" if cap is None else \
+        f"{cap.multiple}x" if cap.multiple is not None else f"IRR {cap.irr:.2%}"
+    inputs += [("Investor commitment", s.finance.commitment, "money"),
                ("Investor return cap", return_cap, "text"),
                (f"Commissioner ({s.finance.commissioner.payer}) discount rate", s.finance.commissioner.discount_rate,
                 "percent")]

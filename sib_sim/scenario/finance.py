@@ -150,6 +150,11 @@ class Finance(Section):
         return 6.0 if self.reserve_months is None else self.reserve_months
 
     @property
+    def return_cap_multiple(self) -> float:
+        """A single investor's multiple cap, for plots; NaN for an IRR cap or a capital stack."""
+        return self.investor.return_cap_multiple if self.investor is not None else math.nan
+
+    @property
     def commitment(self) -> float:
         """Total committed capital over tranches."""
         return float(sum(t.commitment for t in self.tranches))
