@@ -68,3 +68,19 @@ def test_guarantee_pays_when_outcomes_fail(us_results):
     assert (abs(table["guarantor.foundation.call"] - 0.75 * drawn) < 1e-6).all()
     assert (table["investor.subordinate.distributions"] == 0).all()
     assert (table["investor.senior_loan.loss"] == 1).all()
+
+
+def test_report_and_workbook_show_the_stack(us_results, tmp_path):
+    import zipfile
+
+    from sib_sim.io.workbook import write_workbook
+    from sib_sim.reports.html_parts import Formats, Metrics
+    from sib_sim.reports.stack_table import stack_tables
+
+    tables = stack_tables(Metrics(us_results.summary()), Formats())
+    assert [len(t.rows) for t in tables] == [2, 1]
+    assert tables[0].rows[0].label == "senior_loan"
+    path = tmp_path / "w.xlsx"
+    write_workbook(us_results, path)
+    with zipfile.ZipFile(path) as z:
+        assert 'name="Tranches"' in z.read("xl/workbook.xml").decode()
