@@ -12,7 +12,8 @@ from .measurement_risk import measurement_variance_share
 
 # Probability metric -> the 0/1 flag column it is the mean of (flags are not summarised themselves).
 PROBABILITIES = {"investor_p_loss": "investor_loss", "provider_p_loss": "provider_loss",
-                 "p_delivery_cut": "delivery_cut_any"}
+                 "p_delivery_cut": "delivery_cut_any", "p_capacity_cut": "capacity_cut",
+                 "p_capacity_cut_not_converged": "capacity_cut_not_converged"}
 # Families of probabilities, one per outcome line: flag column `<flag>` or `<flag>.<line>` ->
 # `<probability>` or `<probability>.<line>` (measurement risk: the columns exist only when the table
 # was built with the contract, see experiment.measurement_risk).
@@ -60,7 +61,8 @@ def summarise(table: pd.DataFrame) -> dict[str, dict[str, float]]:
             metrics[name] = describe(table[name].to_numpy(dtype=float))
     n = len(table)
     for name, column in PROBABILITIES.items():
-        metrics[name] = {"value": float(table[column].mean()), "n": n}
+        if column in table.columns:  # the capacity-cut flags exist only under shortfall: scale_back
+            metrics[name] = {"value": float(table[column].mean()), "n": n}
     if "payments_true_measurement" in table.columns:
         share = measurement_variance_share(table["payments_total"].to_numpy(dtype=float),
                                            table["payments_true_measurement"].to_numpy(dtype=float))
