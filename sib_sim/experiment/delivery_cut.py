@@ -28,13 +28,13 @@ replication's parameter draws, so the model itself is not changed.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ..contract import apply_contract
-from ..finance import cash_flows
+from ..finance import delivery_costs, spv_waterfall
 from ..measure import OutcomeDefinitions, OutcomeLedger, measure_outcomes, stack_ledgers
 from ..model import simulate_cohort
 from ..rng import streams
@@ -63,8 +63,9 @@ def needs_cut(scenario: Scenario, ledger: OutcomeLedger) -> np.ndarray:
     """(n,) True where the waterfall cuts delivery under scale_back."""
     if scenario.finance.shortfall != "scale_back":
         return np.zeros(ledger.n_replications, dtype=bool)
-    flows = cash_flows(scenario, apply_contract(scenario.contract, ledger), ledger)
-    return flows.waterfall.delivery_cut.sum(axis=1) > CUT_TOLERANCE
+    income = apply_contract(scenario.contract, ledger).paid.sum(axis=(1, 2))
+    cut = spv_waterfall(scenario, income, sum(delivery_costs(scenario, ledger).values())).delivery_cut
+    return cut.sum(axis=1) > CUT_TOLERANCE
 
 
 def take(ledger: OutcomeLedger, i: int) -> OutcomeLedger:
@@ -81,27 +82,27 @@ def take(ledger: OutcomeLedger, i: int) -> OutcomeLedger:
                    area_comparison_milestones={a: pick(v) for a, v in ledger.area_comparison_milestones.items()})
 
 
-def with_slot_cap(world: Scenario, caps: Sequence[tuple[int, int]]) -> Scenario:
-    """The world with link-worker posts held to at most `slots / caseload_per_worker` from each
-    (month, slots) in `caps`: the pointwise minimum of the planned staffing and the caps."""
+def with_slot_cap(world: Scenario, caps: Mapping[int, int]) -> Scenario:
+    """The world with link-worker posts held to at most `slots / caseload_per_worker` in each capped
+    month (month -> slots): the pointwise minimum of the planned staffing and the caps."""
     if not caps:
         return world
     per_worker = world.service.caseload_per_worker
     planned = [(s.from_month, s.fte) for s in world.service.link_worker_fte]
 
-    def level(month: float) -> float:
-        fte = [f for start, f in planned if start <= month][-1]
-        limits = [slots / per_worker for start, slots in caps if start <= month]
-        return min([fte] + limits)
+    def level(at: float) -> float:
+        fte = [f for start, f in planned if start <= at][-1]
+        month = int(math.floor(at))
+        return min(fte, caps[month] / per_worker) if month in caps else fte
 
-    breaks = sorted({start for start, _ in planned} | {float(m) for m, _ in caps})
-    steps = [StaffingStep(from_month=b, fte=level(b)) for b in breaks]
+    breaks = sorted({start for start, _ in planned} | {float(m) for m in caps} | {float(m + 1) for m in caps})
+    steps = [StaffingStep(from_month=b, fte=level(b)) for b in breaks if b < world.run.horizon_months]
     # model_copy, not re-validation: a programme cut to no link workers at all is a valid outcome here.
     return world.model_copy(update={"service": world.service.model_copy(update={"link_worker_fte": steps})})
 
 
 def simulate_capped(scenario: Scenario, seed: int, replication: int, definitions: OutcomeDefinitions | None,
-                    caps: Sequence[tuple[int, int]]) -> OutcomeLedger:
+                    caps: Mapping[int, int]) -> OutcomeLedger:
     """experiment.replicate.simulate_replication with the slot caps applied after the parameter draws:
     the same named streams, so the same draws."""
     named = streams(seed, replication)
@@ -123,28 +124,56 @@ def fixed_point(scenario: Scenario, seed: int, replication: int, ledger: Outcome
     """Iterate one replication (`ledger`: its planned run, one replication) to its fixed point."""
     planned = ledger.series["capacity"][0].astype(float)
     capacities = [planned]
-    caps: list[tuple[int, int]] = []
+    caps: dict[int, int] = {}
     slot_cost = slot_cost_per_month(scenario, ledger)
     current = ledger
     for iteration in range(MAX_ITERATIONS + 1):
-        cut = cash_flows(scenario, apply_contract(scenario.contract, current), current).waterfall.delivery_cut[0]
-        months = np.flatnonzero(cut > CUT_TOLERANCE)
-        if months.size == 0:
-            return _result(current, caps, planned, iteration, True, capacities)
-        m = int(months[0])
-        now = int(round(current.series["capacity"][0][m]))
-        remove = math.ceil(cut[m] / slot_cost - 1e-9) if slot_cost > 0 else 0
-        if now <= 0 or remove <= 0 or iteration == MAX_ITERATIONS:
-            return _result(current, caps, planned, iteration, False, capacities)  # nothing left to cut
-        caps.append((m, max(now - remove, 0)))
+        if not _cap_months(scenario, current, caps, slot_cost) or iteration == MAX_ITERATIONS:
+            converged = not _cut(scenario, current).any()
+            return _result(current, caps, planned, iteration, converged, capacities)
         current = simulate_capped(scenario, seed, replication, definitions, caps)
         capacities.append(current.series["capacity"][0].astype(float))
     raise AssertionError("unreachable")
 
 
-def _result(ledger: OutcomeLedger, caps: list[tuple[int, int]], planned: np.ndarray, iterations: int,
+def _cut(scenario: Scenario, ledger: OutcomeLedger, income: np.ndarray | None = None) -> np.ndarray:
+    """The waterfall's cut by month (rounding dropped). `income`: the monthly outcome payments when
+    already known (the ledger's outcomes unchanged), so that only the waterfall is re-run."""
+    if income is None:
+        income = apply_contract(scenario.contract, ledger).paid.sum(axis=(1, 2))
+    cut = spv_waterfall(scenario, income, sum(delivery_costs(scenario, ledger).values())).delivery_cut[0]
+    return np.where(cut > CUT_TOLERANCE, cut, 0.0)
+
+
+def _cap_months(scenario: Scenario, ledger: OutcomeLedger, caps: dict[int, int], slot_cost: float) -> bool:
+    """Lower the caps, month by month from the first cut, on this simulation's outcomes and income:
+    each cut month's link-worker posts are reduced in a copy of the ledger (their cost with them) and
+    the finance re-priced, until no month is cut or a cut month has no capacity left to cut. Returns
+    whether any cap was lowered (the caller then re-simulates, since fewer starts change outcomes)."""
+    trial, lowered = ledger, False
+    income = apply_contract(scenario.contract, ledger).paid.sum(axis=(1, 2))  # outcomes fixed until re-simulated
+    per_worker = scenario.finance.costs.link_worker_per_fte_per_year / 12.0 / slot_cost if slot_cost > 0 else 0.0
+    for _ in range(ledger.horizon_months):
+        cut = _cut(scenario, trial, income)
+        months = np.flatnonzero(cut)
+        if months.size == 0 or slot_cost <= 0:
+            break
+        m = int(months[0])
+        now = int(round(trial.series["capacity"][0][m]))
+        if now <= 0:
+            break  # nothing left to cut this month: costs that do not scale with capacity
+        caps[m] = max(now - math.ceil(cut[m] / slot_cost - 1e-9), 0)
+        series = dict(trial.series)
+        series["capacity"], series["link_worker_fte"] = series["capacity"].copy(), series["link_worker_fte"].copy()
+        series["capacity"][0, m] = caps[m]
+        series["link_worker_fte"][0, m] = min(series["link_worker_fte"][0, m], caps[m] / per_worker)
+        trial, lowered = replace(trial, series=series), True
+    return lowered
+
+
+def _result(ledger: OutcomeLedger, caps: Mapping[int, int], planned: np.ndarray, iterations: int,
             converged: bool, capacities: list[np.ndarray]) -> CutReplication:
-    return CutReplication(ledger, float(caps[0][0]) if caps else math.nan, float(planned.sum()),
+    return CutReplication(ledger, float(min(caps)) if caps else math.nan, float(planned.sum()),
                           float(ledger.series["capacity"][0].sum()), iterations, converged, tuple(capacities))
 
 

@@ -35,16 +35,23 @@ class CashFlows:
         return w.repayments + w.returns - w.draws + w.guaranteed
 
 
+def spv_waterfall(scenario: Scenario, income: np.ndarray, total_cost: np.ndarray) -> Waterfall:
+    """The scenario's waterfall on these monthly income and costs (no metrics: cheap to repeat)."""
+    f = scenario.finance
+    dates = month_dates(scenario.run.start_date, scenario.run.horizon_months)
+    years = year_fractions(np.array([(d - dates[0]).days for d in dates]))
+    return run_waterfall(income, total_cost, f.tranches, shortfall=f.shortfall, provider=f.provider,
+                         split=f.surplus_split, years=years, cash_buffer=f.spv_cash_buffer,
+                         reserve_months=f.spv_reserve_months)
+
+
 def cash_flows(scenario: Scenario, payments: Payments, ledger: OutcomeLedger) -> CashFlows:
     f = scenario.finance
     income = payments.paid.sum(axis=(1, 2))
     costs = delivery_costs(scenario, ledger)
     total_cost = sum(costs.values())
     dates = month_dates(scenario.run.start_date, scenario.run.horizon_months)
-    years = year_fractions(np.array([(d - dates[0]).days for d in dates]))
-    waterfall = run_waterfall(income, total_cost, f.tranches, shortfall=f.shortfall, provider=f.provider,
-                              split=f.surplus_split, years=years, cash_buffer=f.spv_cash_buffer,
-                              reserve_months=f.spv_reserve_months)
+    waterfall = spv_waterfall(scenario, income, total_cost)
     metrics, status = investor_metrics(waterfall, dates)
     metrics |= commissioner_metrics(scenario, payments, ledger, waterfall)
     metrics |= provider_metrics(waterfall, total_cost) | spv_metrics(waterfall, total_cost)
@@ -55,4 +62,4 @@ def cash_flows(scenario: Scenario, payments: Payments, ledger: OutcomeLedger) ->
     return CashFlows(income, costs, waterfall, metrics, status, statuses)
 
 
-__all__ = ["COST_ITEMS", "IRR_STATUSES", "CashFlows", "cash_flows"]
+__all__ = ["COST_ITEMS", "IRR_STATUSES", "CashFlows", "cash_flows", "delivery_costs", "spv_waterfall"]
