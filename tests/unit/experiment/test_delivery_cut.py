@@ -78,3 +78,13 @@ def test_take_picks_one_replication():
     one = take(both, 1)
     assert one.n_replications == 1
     np.testing.assert_array_equal(one.series["engaged"][0], both.series["engaged"][1])
+
+
+def test_warning_says_how_often_and_how_much_and_that_outcomes_reflect_it():
+    from sib_sim.reports.summary_table import delivery_cut_warning
+
+    metrics = {"p_capacity_cut": {"value": 0.02, "n": 200}, "capacity_cut_share": {"mean": 0.0002},
+               "capacity_cut_month": {"p50": 40.0}, "p_delivery_cut": {"value": 0.0, "n": 200}}
+    text = delivery_cut_warning(metrics, "GBP")
+    assert "2.0% of runs (4 of 200)" in text and "from month 40" in text and "by 1.0% of the planned" in text
+    assert "reflect the cut" in text
