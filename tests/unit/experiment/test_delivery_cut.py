@@ -88,3 +88,15 @@ def test_warning_says_how_often_and_how_much_and_that_outcomes_reflect_it():
     text = delivery_cut_warning(metrics, "GBP")
     assert "2.0% of runs (4 of 200)" in text and "from month 40" in text and "by 1.0% of the planned" in text
     assert "reflect the cut" in text
+
+
+def test_compare_resimulates_a_variant_that_cuts_and_says_so():
+    from sib_sim import compare
+
+    funded = hand_sized(10_000_000)
+    short = with_overrides(funded, {"name": "short", "finance.investor.commitment": 5050})
+    comparison = compare([funded, short], replications=1, workers=1)
+    assert len(comparison.notes) == 1 and comparison.notes[0].startswith("short: delivery was cut in 1 of 1")
+    base, variant = (r.replications for r in comparison.variants)
+    assert base["capacity_cut"].iloc[0] == 0 and variant["capacity_cut"].iloc[0] == 1
+    assert variant["engaged"].iloc[0] < base["engaged"].iloc[0]  # the cut variant was simulated again
