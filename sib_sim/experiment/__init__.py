@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -10,6 +11,7 @@ from ..contract import apply_contract
 from ..finance import cash_flows
 from ..measure import OutcomeDefinitions, OutcomeLedger
 from ..scenario import Scenario
+from .delivery_cut import resolve_cuts
 from .executor import Progress, simulate_replications
 from .metrics import monthly_streams, replications_table
 from .results import Results
@@ -49,7 +51,22 @@ def run(scenario: Scenario, replications: int | None = None, seed: int | None = 
     """Run a scenario: replications x (simulate -> measure -> contract -> finance)."""
     n = scenario.run.replications if replications is None else replications
     ledger = simulate(scenario, range(n), seed, workers, progress, scheduler=scheduler)
-    return evaluate(scenario, ledger, seed)
+    return evaluate_with_cuts(scenario, ledger, seed, range(n))
+
+
+def evaluate_with_cuts(scenario: Scenario, ledger: OutcomeLedger, seed: int | None = None,
+                       replications: Sequence[int] | None = None,
+                       definitions: OutcomeDefinitions | None = None) -> Results:
+    """evaluate(), with delivery cuts under `shortfall: scale_back` simulated: each replication whose
+    money runs out is re-simulated with less capacity until nothing is cut (experiment.delivery_cut),
+    and the cut metrics (`capacity_cut*`) are added."""
+    if scenario.finance.shortfall != "scale_back":
+        return evaluate(scenario, ledger, seed, replications)
+    seed = scenario.run.seed if seed is None else seed
+    reps = list(range(ledger.n_replications)) if replications is None else list(replications)
+    ledger, cut_metrics = resolve_cuts(scenario, ledger, seed, reps, definitions)
+    results = evaluate(scenario, ledger, seed, reps)
+    return replace(results, replications=results.replications.assign(**cut_metrics))
 
 
 from .compare import Comparison, compare, term_differences  # noqa: E402 - uses evaluate above
@@ -58,4 +75,5 @@ from .sensitivity import SensitivityResult, sensitivity  # noqa: E402 - SALib is
 from .sweep import SweepResult, sweep  # noqa: E402
 
 __all__ = ["Comparison", "Results", "SensitivityResult", "SweepResult", "compare", "evaluate", "evaluate_points",
+           "evaluate_with_cuts",
            "run", "sensitivity", "simulate", "summarise", "sweep", "term_differences"]

@@ -2,7 +2,8 @@
 
 Variants that differ only in `contract`, `finance` (or their names) share one simulation: the
 cohorts are simulated and measured once and re-priced under each variant's terms. Variants that
-differ in the model are simulated separately but on the same seeds and named streams (common random
+differ in the model are simulated separately (and so is any replication in which a variant's money
+runs out under `shortfall: scale_back`: its delivery cut is re-simulated, experiment.delivery_cut) but on the same seeds and named streams (common random
 numbers), so their differences are still paired replication by replication.
 """
 
@@ -27,6 +28,7 @@ TERMS_ONLY = {"name", "description", "contract", "finance"}
 @dataclass(frozen=True)
 class Comparison:
     variants: list[Results]  # the first is the base every other is compared with
+    notes: tuple[str, ...] = ()  # how the variants were run (re-priced or re-simulated for delivery cuts)
 
     @property
     def names(self) -> list[str]:
@@ -85,7 +87,7 @@ def compare(scenarios: Sequence[Scenario], replications: int | None = None, seed
             workers: int | None = None, progress: Progress | None = None,
             scheduler: str | None = None) -> Comparison:
     """Run every variant on the same seeds; re-price shared cohorts instead of simulating again."""
-    from . import evaluate  # the package's evaluate: contract, finance and metrics
+    from . import evaluate_with_cuts  # the package's evaluate, with delivery cuts re-simulated
 
     base = scenarios[0]
     check_currencies(scenarios)
@@ -96,13 +98,22 @@ def compare(scenarios: Sequence[Scenario], replications: int | None = None, seed
     for index, scenario in enumerate(scenarios):
         groups.setdefault(simulation_key(scenario), []).append(index)
     results: dict[int, Results] = {}
+    notes: list[str] = []
+    names = unique_names([s.name for s in scenarios])
     for members in groups.values():
         definitions = definitions_for([scenarios[i].contract for i in members])
         ledger = simulate_replications(scenarios[members[0]], seed, list(range(n)), workers, scheduler,
                                        progress, definitions)
         for i in members:
-            results[i] = evaluate(scenarios[i], ledger, seed)
-    return Comparison([results[i] for i in range(len(scenarios))])
+            # A variant whose money runs out cuts delivery: its cut replications are re-simulated with
+            # less capacity (on the same draws), so it no longer shares the group's cohorts there.
+            results[i] = evaluate_with_cuts(scenarios[i], ledger, seed, list(range(n)), definitions)
+            table = results[i].replications
+            if "capacity_cut" in table.columns and table["capacity_cut"].any():
+                notes.append(f"{names[i]}: delivery was cut in {int(table['capacity_cut'].sum())} of {n} "
+                             "replications; those were re-simulated with the cut capacity (same random draws), "
+                             "not re-priced on the shared simulation")
+    return Comparison([results[i] for i in range(len(scenarios))], tuple(notes))
 
 
 def term_differences(base: Scenario, variant: Scenario) -> list[tuple[str, object, object]]:

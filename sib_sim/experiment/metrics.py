@@ -79,6 +79,7 @@ def replications_table(replications: np.ndarray, ledger: OutcomeLedger, payments
         columns |= measurement_risk_metrics(contract, ledger, payments)
     columns |= flows.metrics
     columns["investor_irr_status"] = flows.irr_status
+    columns |= flows.statuses
     return pd.DataFrame(columns)
 
 
@@ -95,6 +96,10 @@ def monthly_streams(ledger: OutcomeLedger, payments: Payments, flows: CashFlows)
         "surplus.investor": w.surplus_investor, "surplus.provider": w.surplus_provider,
         "surplus.commissioner": w.surplus_commissioner,
     }
+    if flows.statuses and w.stack is not None:  # a capital stack: each tranche's draws and receipts
+        for j, tranche in enumerate(w.stack.ids):
+            out[f"investor.{tranche}.drawdown"] = w.stack.draws[:, j]
+            out[f"investor.{tranche}.received"] = w.stack.received[:, j]
     out |= {f"cohort.{k}": s[k] for k in ("referrals", "engaged", "completed", "disengaged", "in_service",
                                            "waiting", "capacity", "star_followups")}
     out |= {"hospital.patient_months": s["hospital_patient_months"],

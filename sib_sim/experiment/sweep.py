@@ -183,6 +183,6 @@ def _notes(scenario: Scenario, grid: pd.DataFrame, hurdle: float, probability: f
              f"point; deal zone: both >= {probability:g} at {deal} of {len(grid)} points",
              "terms only: one simulation re-priced at every point (common random numbers)" if simulations == 1
              else f"{simulations} simulations on the same seeds (a swept value changes the simulated cohorts)"]
-    if scenario.finance.investor.commitment <= 0:
+    if scenario.finance.commitment <= 0:
         notes.append("the scenario has no investor: its hurdle is never met, so there is no deal zone")
     return notes

@@ -22,10 +22,11 @@ LOSS_TOLERANCE = 1e-6  # money; below this a shortfall is rounding, not a loss
 def investor_metrics(w: Waterfall, dates: list[dt.date]) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Investor metrics and the IRR status per replication. With no capital drawn (no investor, or
     never needed) the multiple is NaN with status no_outlay, and drawn, peak and loss are 0."""
-    net = w.repayments + w.returns - w.draws
+    # Totals over tranches; guarantor calls and capital protection are what investors receive too.
+    net = w.repayments + w.returns - w.draws + w.guaranteed
     irr_status = [irr_with_status(dates, row) for row in net]
     drawn = w.draws.sum(axis=1)
-    distributed = (w.repayments + w.returns).sum(axis=1)
+    distributed = (w.repayments + w.returns + w.guaranteed).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         multiple = np.where(drawn > 0, distributed / drawn, np.nan)
     outstanding = np.cumsum(w.draws - w.repayments, axis=1)
@@ -73,12 +74,12 @@ def spv_metrics(w: Waterfall, costs: np.ndarray) -> dict[str, np.ndarray]:
 
 def commissioner_metrics(scenario: Scenario, payments: Payments, ledger: OutcomeLedger,
                          w: Waterfall) -> dict[str, np.ndarray]:
-    """The commissioner's payments (outcome payments plus any shortfall top-up) less cashable savings
+    """The commissioner's payments (outcome payments plus any shortfall top-up and capital protection) less cashable savings
     and its share of the surplus; nominal and discounted (Green Book 3.5% unless the scenario says)."""
     c = scenario.finance.commissioner
     factors = discount_factors(scenario.run.horizon_months, c.discount_rate)
     commissioner = payments.payer_ids.index(c.payer)
-    paid = payments.paid[:, :, commissioner, :].sum(axis=1) + w.top_up
+    paid = payments.paid[:, :, commissioner, :].sum(axis=1) + w.top_up + w.protection
     avoided = ledger.series["hospital_counterfactual_cost"] - ledger.series["hospital_expected_cost"]
     cashable = avoided * c.cashable_share
     share = w.surplus_commissioner

@@ -20,6 +20,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from ..experiment import Results
+from ..reports.stack_table import stack_rows
 from .workbook_sheets import (SHEET, SHEET_P50, Grid, Live, first_flow, input_names, mean_grid, write_cash_flows,
                               write_live, write_p50)
 from .yaml_locations import Source
@@ -69,6 +70,8 @@ def write_workbook(results: Results, path: Path, sources: dict[str, Source] | No
     write_p50(sheets[SHEET_P50], results, formats)
     write_summary(sheets["Summary"], results, live, formats)
     write_replications(sheets["Replications"], results.replications, formats)
+    if results.scenario.finance.stacked:
+        write_tranches(workbook.add_worksheet("Tranches"), results.summary(), formats)
     workbook.close()
 
 
@@ -210,7 +213,7 @@ def write_summary(ws: Worksheet, results: Results, live: list[Live], formats: di
 
 def _write_key_inputs(ws: Worksheet, results: Results, formats: dict, start: int) -> int:
     s = results.scenario
-    cap = s.finance.investor.return_cap
+    cap = s.finance.investor.return_cap if s.finance.investor is not None else None
     inputs: list[tuple[str, Any, str]] = [
         ("Scenario", s.name, "text"), ("Description", s.description, "text"), ("Currency", s.currency, "text"),
         ("Seed", results.seed, "int"), ("Replications", results.n_replications, "int"),
@@ -218,8 +221,9 @@ def _write_key_inputs(ws: Worksheet, results: Results, formats: dict, start: int
         ("Contract cap", s.contract.cap, "money"),
     ]
     inputs += [(f"Cap: {p.id} ({p.name or p.id})", p.cap, "money") for p in s.contract.payers]
-    return_cap = f"{cap.multiple}x" if cap.multiple is not None else f"IRR {cap.irr:.2%}"
-    inputs += [("Investor commitment", s.finance.investor.commitment, "money"),
+    return_cap = "by tranche (Tranches sheet)" if cap is None else \
+        f"{cap.multiple}x" if cap.multiple is not None else f"IRR {cap.irr:.2%}"
+    inputs += [("Investor commitment", s.finance.commitment, "money"),
                ("Investor return cap", return_cap, "text"),
                (f"Commissioner ({s.finance.commissioner.payer}) discount rate", s.finance.commissioner.discount_rate,
                 "percent")]
@@ -269,6 +273,20 @@ def _write_metrics(ws: Worksheet, summary: dict[str, dict[str, float]], formats:
         if "value" in stats:
             write_value(ws, i, 6, stats["value"], formats, "percent")
         write_value(ws, i, 7, stats.get("n"), formats, "int")
+
+
+def write_tranches(ws: Worksheet, summary: dict[str, dict[str, float]], formats: dict) -> None:
+    """The capital stack: each tranche's and guarantor's metrics with their 95% intervals."""
+    for j, header in enumerate(("tranche or guarantor", "metric", "value", "95% interval from", "to")):
+        ws.write_string(0, j, header, formats["header"])
+    for i, (who, metric, *values) in enumerate(stack_rows(summary), start=1):
+        ws.write_string(i, 0, who)
+        ws.write_string(i, 1, metric)
+        fmt = "percent" if metric in ("irr", "p_loss") else "number"
+        for j, value in enumerate(values, start=2):
+            write_value(ws, i, j, value, formats, fmt)
+    ws.set_column(0, 1, 22)
+    ws.set_column(2, 4, 16)
 
 
 def write_replications(ws: Worksheet, table: pd.DataFrame, formats: dict) -> None:

@@ -135,6 +135,8 @@ def print_comparison(console: Console, comparison: Comparison, n: int) -> None:
             console.print(f"  {line}", highlight=False, soft_wrap=True, markup=False, emoji=False)
         if len(terms) > 40:
             console.print(f"  ... and {len(terms) - 40} more (see compare.json)", highlight=False)
+    for note in comparison.notes:  # variants re-simulated because they cut delivery
+        console.print(f"Note: {note}", highlight=False, soft_wrap=True, markup=False)
 
 
 def _left_table(title: str, first: str) -> Table:

@@ -121,7 +121,7 @@ def cashflow_fan(results: Results) -> Figure:
     # Cumulative per replication first, then percentiles: a band of cumulative paths, not of months.
     _fan(top, dates, np.cumsum(_stream(results, "investor.net"), axis=1), BLUE)
     top.axhline(0.0, color=GREY, linewidth=0.8)
-    commitment = results.scenario.finance.investor.commitment
+    commitment = results.scenario.finance.commitment
     if commitment > 0:  # the floor of the investor's position: it never puts in more than it committed
         top.axhline(-commitment, color=RED, linestyle=":", linewidth=1.2, gid="commitment",
                     label=f"Commitment {money(commitment, currency)}")
@@ -148,7 +148,7 @@ def investor_multiple(results: Results) -> Figure:
     table = results.replications
     multiple = table["investor_multiple"].to_numpy(dtype=float)
     finite = multiple[np.isfinite(multiple)]  # NaN when no capital was drawn: nothing to divide by
-    cap = results.scenario.finance.investor.return_cap_multiple  # NaN when the cap is an IRR
+    cap = results.scenario.finance.return_cap_multiple  # NaN when the cap is an IRR
     if finite.size:
         # Fixed edges spanning 1.0x and the cap: runs bunched at the cap (all equal) still plot.
         top = max(finite.max(), cap) if np.isfinite(cap) else finite.max()

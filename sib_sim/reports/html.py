@@ -22,6 +22,7 @@ import jinja2
 import pandas as pd
 
 from ..errors import UserError
+from .stack_table import stack_tables
 from .summary_table import delivery_cut_warning
 from .html_analyses import Analyses, sensitivity_section, sweep_section
 from .labels import variant_line
@@ -246,6 +247,7 @@ def investor_section(m: Metrics, f: Formats, figures: Mapping[str, bytes]) -> Se
         ("Distributions received", "investor_distributions", "money"),
         ("Money multiple", "investor_multiple", "multiple"), ("IRR (annual, where defined)", "investor_irr", "share"),
         ("Paid back in", "investor_payback_month", "month")]))
+    section.tables.extend(stack_tables(m, f))  # a capital stack: each tranche and guarantor
     return section
 
 

@@ -106,18 +106,38 @@ def share_of_runs(share: float, n: float | None) -> str:
 
 
 def delivery_cut_warning(metrics: Mapping[str, Mapping[str, float]], currency: str = "GBP") -> str | None:
-    """The one wording of a delivery cut, for the console, report.html and the README.
+    """The one wording of a delivery cut, for the console, report.html and the README: the simulated
+    capacity cut (experiment.delivery_cut) when there is one, then any cut left unfunded.
 
     `delivery_cut` is zero in runs without a cut, so its mean over all runs divided by the share of runs
     with a cut is the mean over the runs that had one. Both are given: the first is what went unpaid
     where it happened, the second is what it costs the programme on average."""
+    simulated = capacity_cut_sentence(metrics)
     share = (metrics.get("p_delivery_cut") or {}).get("value", 0.0)
     if not share or not math.isfinite(share) or share <= 0:
-        return None
+        return simulated
     over_all = (metrics.get("delivery_cut") or {}).get("mean", 0.0)
     over_all = over_all if math.isfinite(over_all) else 0.0
     runs = share_of_runs(share, (metrics.get("p_delivery_cut") or {}).get("n"))
     return (f"delivery was cut in {runs}: cash and the investor's commitment ran out. In those runs, "
             f"{money(over_all / share, currency)} of delivery costs on average could not be paid "
             f"({money(over_all, currency)} averaged over all runs; metric delivery_cut). The simulated outcomes "
-            "assume full delivery, so in those runs they overstate what the programme would achieve.")
+            "assume full delivery, so in those runs they overstate what the programme would achieve."
+            if simulated is None else
+            f"{simulated} Even so, in {runs} some costs could still not be paid (the cut did not converge: "
+            f"costs that do not scale with capacity exceed the money left): "
+            f"{money(over_all / share, currency)} on average in those runs (metric delivery_cut).")
+
+
+def capacity_cut_sentence(metrics: Mapping[str, Mapping[str, float]]) -> str | None:
+    """How often and how much link-worker capacity was cut when the money ran out, if ever."""
+    share = (metrics.get("p_capacity_cut") or {}).get("value", 0.0)
+    if not share or not math.isfinite(share) or share <= 0:
+        return None
+    runs = share_of_runs(share, (metrics.get("p_capacity_cut") or {}).get("n"))
+    cut = (metrics.get("capacity_cut_share") or {}).get("mean", 0.0) / share
+    month = (metrics.get("capacity_cut_month") or {}).get("p50", math.nan)
+    when = f", from month {month:.0f} in the median run" if math.isfinite(month) else ""
+    return (f"delivery was cut in {runs}: cash and the investor's commitment ran out, so link-worker capacity for "
+            f"new starts was cut{when}, by {100 * cut:.1f}% of the planned capacity on average in those runs "
+            "(metrics capacity_cut_share, capacity_cut_month). The simulated outcomes and payments reflect the cut.")

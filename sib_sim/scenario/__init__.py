@@ -73,16 +73,22 @@ class Scenario(Section):
                 f"known: {payer_ids}"
             )
         self._check_horizon()
-        for i, draw in enumerate(self.finance.investor.drawdown_schedule):
-            if draw.month >= self.run.horizon_months:
-                raise FieldError(("finance", "investor", "drawdown_schedule", i, "month"),
-                                 f"month {draw.month:g} is after the horizon ({self.run.horizon_months} months)")
+        self._check_draw_months()
         check_milestones(self.milestones)
         self._check_contract_areas()
         self._check_uncertain_paths()
         for i, rule in enumerate(self.contract.outcomes):
             self._check_line_inputs(i, rule)
         return self
+
+    def _check_draw_months(self) -> None:
+        f = self.finance
+        for t, tranche in enumerate(f.tranches):
+            where = ("finance", "investor") if f.investors is None else ("finance", "investors", t)
+            for i, draw in enumerate(tranche.drawdown_schedule):
+                if draw.month >= self.run.horizon_months:
+                    raise FieldError((*where, "drawdown_schedule", i, "month"),
+                                     f"month {draw.month:g} is after the horizon ({self.run.horizon_months} months)")
 
     def _check_contract_areas(self) -> None:
         """contract.areas names each of the cohort's areas once, and only those."""

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field, model_validator
 
 from .base import FieldError, Money, NonNegative, Positive, Probability, Section
+from .finance_stack import Guarantor, MonthIndex, ReturnCap, ScheduledDraw, Tranche, check_stack
 
-MonthIndex = Annotated[int, Field(ge=0)]
 ShortfallPolicy = Literal["scale_back", "provider_absorbs", "commissioner_tops_up"]
 
 
@@ -19,30 +19,6 @@ class DeliveryCosts(Section):
     per_engaged_patient: Money = 0.0
     evaluation_per_year: Money = 0.0
     costs_end_month: Positive | None = None
-
-
-class ScheduledDraw(Section):
-    """The SPV draws `amount` at the start of contract month `month` (0 = the first month)."""
-
-    month: MonthIndex
-    amount: Money
-
-
-class ReturnCap(Section):
-    """The most the investor can be paid before the surplus split: a money multiple or an annual IRR.
-
-    Exactly one of the two. An IRR cap stops distributions once paying more would lift the investor's
-    IRR (XIRR convention, actual/365) above `irr`.
-    """
-
-    multiple: float | None = Field(default=None, ge=1.0)
-    irr: NonNegative | None = None
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> "ReturnCap":
-        if (self.multiple is None) == (self.irr is None):
-            raise FieldError(("multiple",), "give exactly one of multiple (e.g. 2.0) or irr (annual, e.g. 0.12)")
-        return self
 
 
 class Investor(Section):
@@ -57,6 +33,11 @@ class Investor(Section):
     def return_cap_multiple(self) -> float:
         """The cap as a multiple, for plots and old scripts; NaN when the cap is an IRR (no multiple)."""
         return math.nan if self.return_cap.multiple is None else self.return_cap.multiple
+
+    def as_tranche(self) -> Tranche:
+        """This investor as the one equity tranche of a stack (id `investor`)."""
+        return Tranche(id="investor", commitment=self.commitment, drawdown=self.drawdown,
+                       drawdown_schedule=self.drawdown_schedule, return_cap=self.return_cap)
 
     @model_validator(mode="after")
     def _schedule(self) -> "Investor":
@@ -112,13 +93,72 @@ class Commissioner(Section):
 
 
 class Finance(Section):
+    """`investor:` (one investor, the original form) or `investors:` (a capital stack of tranches, with
+    the SPV's `cash_buffer` and `reserve_months` given here); exactly one of the two."""
+
     costs: DeliveryCosts
-    investor: Investor
+    investor: Investor | None = None
+    investors: list[Tranche] | None = None
+    guarantors: list[Guarantor] = []
+    cash_buffer: Money | None = None
+    reserve_months: NonNegative | None = None
     shortfall: ShortfallPolicy = "scale_back"
     provider: Provider = Provider()
     surplus_split: SurplusSplit = SurplusSplit(provider=1.0)
     commissioner: Commissioner
 
+    @model_validator(mode="after")
+    def _one_form(self) -> "Finance":
+        if (self.investor is None) == (self.investors is None):
+            raise FieldError(("investors",), "give exactly one of investor (a single investor) or investors "
+                                             "(a list of tranches)")
+        if self.investor is not None:
+            for name in ("cash_buffer", "reserve_months"):
+                if getattr(self, name) is not None:
+                    raise FieldError((name,), f"with a single investor, {name} belongs in finance.investor")
+            if self.guarantors:
+                raise FieldError(("guarantors",), "guarantors back tranches: use finance.investors")
+            return self
+        if not self.investors:
+            raise FieldError(("investors",), "investors needs at least one tranche (commitment 0 means no investor)")
+        check_stack(self.investors, self.guarantors)
+        return self
 
-__all__ = ["Commissioner", "DeliveryCosts", "Finance", "Investor", "Positive", "Provider", "ReturnCap",
-           "ScheduledDraw", "ShortfallPolicy", "SurplusSplit"]
+    @property
+    def tranches(self) -> list[Tranche]:
+        """The capital stack; a single `investor:` is one equity tranche with id `investor`."""
+        if self.investors is not None:
+            return list(self.investors)
+        assert self.investor is not None
+        return [self.investor.as_tranche()]
+
+    @property
+    def stacked(self) -> bool:
+        """True when the scenario gives a capital stack (per-tranche metrics are reported)."""
+        return self.investors is not None
+
+    @property
+    def spv_cash_buffer(self) -> float:
+        if self.investor is not None:
+            return self.investor.cash_buffer
+        return 0.0 if self.cash_buffer is None else self.cash_buffer
+
+    @property
+    def spv_reserve_months(self) -> float:
+        if self.investor is not None:
+            return self.investor.reserve_months
+        return 6.0 if self.reserve_months is None else self.reserve_months
+
+    @property
+    def return_cap_multiple(self) -> float:
+        """A single investor's multiple cap, for plots; NaN for an IRR cap or a capital stack."""
+        return self.investor.return_cap_multiple if self.investor is not None else math.nan
+
+    @property
+    def commitment(self) -> float:
+        """Total committed capital over tranches."""
+        return float(sum(t.commitment for t in self.tranches))
+
+
+__all__ = ["Commissioner", "DeliveryCosts", "Finance", "Guarantor", "Investor", "MonthIndex", "Positive", "Provider",
+           "ReturnCap", "ScheduledDraw", "ShortfallPolicy", "SurplusSplit", "Tranche"]

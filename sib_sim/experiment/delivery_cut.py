@@ -1,0 +1,205 @@
+"""Delivery cuts that happen: under `shortfall: scale_back`, less link-worker capacity from the month
+cash and commitment run out, re-simulated on the same draws until payments, cash and capacity agree.
+
+The iteration, for each replication whose waterfall cuts delivery:
+1. price the measured cohort (contract, then finance) and find the first month `m` with a cut: costs
+   that neither cash nor commitment could pay;
+2. lower the cap on caseload slots from month `m` on by the fewest whole slots whose link-worker cost
+   covers that month's cut (`ceil(cut / cost of one slot's FTE for a month)`); the cap never rises
+   again, and it only ever falls (it is the minimum with every earlier cap);
+3. re-simulate the replication on the same random streams with the staffing held under the cap
+   (fewer new starts from month `m`; no one's current support ends: the model's caseload never
+   ends support when capacity falls, it only delays starts), and go back to 1.
+
+The fixed point is reached when the waterfall cuts nothing: the capacity schedule, the outcomes it
+buys, the payments they earn and the cash they bring then agree. Because capacity only falls, by at
+least one slot an iteration, and is a whole number of slots, the iteration cannot oscillate and ends
+in at most as many steps as there are slots; `MAX_ITERATIONS` bounds it. Its limits: capacity, once
+cut, stays cut for the rest of the programme (no re-expansion when later income arrives), so it is
+the largest schedule *of this form* that is fully funded, not the best possible one; costs that do
+not scale with capacity (management, evaluation, per-participant costs already committed) cannot be
+cut, so when they alone exceed the money left, or after `MAX_ITERATIONS`, the run is reported as not
+converged (`capacity_cut_not_converged`) and its remaining cut stays in `delivery_cut`.
+
+The capacity override is a scenario -> scenario function (the staffing steps), applied after the
+replication's parameter draws, so the model itself is not changed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from ..contract import apply_contract
+from ..finance import delivery_costs, spv_waterfall
+from ..measure import OutcomeDefinitions, OutcomeLedger, measure_outcomes, stack_ledgers
+from ..model import simulate_cohort
+from ..rng import streams
+from ..scenario import Scenario
+from ..scenario.service import StaffingStep
+from .parameters import draw_parameters, point_values, with_parameters
+
+MAX_ITERATIONS = 60
+CUT_TOLERANCE = 1e-6  # money: a cut below this is rounding
+
+
+@dataclass(frozen=True)
+class CutReplication:
+    """One replication at its fixed point."""
+
+    ledger: OutcomeLedger
+    cut_month: float  # first month capacity was cut (NaN: never)
+    planned_slots: float  # slot-months of capacity planned
+    slots: float  # slot-months of capacity delivered
+    iterations: int  # re-simulations
+    converged: bool
+    capacities: tuple[np.ndarray, ...]  # capacity by month at each iteration (the first: as planned)
+
+
+def needs_cut(scenario: Scenario, ledger: OutcomeLedger) -> np.ndarray:
+    """(n,) True where the waterfall cuts delivery under scale_back."""
+    if scenario.finance.shortfall != "scale_back":
+        return np.zeros(ledger.n_replications, dtype=bool)
+    income = apply_contract(scenario.contract, ledger).paid.sum(axis=(1, 2))
+    cut = spv_waterfall(scenario, income, sum(delivery_costs(scenario, ledger).values())).delivery_cut
+    return cut.sum(axis=1) > CUT_TOLERANCE
+
+
+def take(ledger: OutcomeLedger, i: int) -> OutcomeLedger:
+    """Replication i of a stacked ledger, as a ledger of one."""
+    def pick(d: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        return {k: v[i:i + 1] for k, v in d.items()}
+
+    return replace(ledger, series=pick(ledger.series), scalars=pick(ledger.scalars),
+                   star_change_histogram=ledger.star_change_histogram[i:i + 1], milestones=pick(ledger.milestones),
+                   cohorts=pick(ledger.cohorts), parameters=pick(ledger.parameters),
+                   comparison_milestones=pick(ledger.comparison_milestones),
+                   by_area={a: pick(v) for a, v in ledger.by_area.items()},
+                   area_milestones={a: pick(v) for a, v in ledger.area_milestones.items()},
+                   area_comparison_milestones={a: pick(v) for a, v in ledger.area_comparison_milestones.items()})
+
+
+def with_slot_cap(world: Scenario, caps: Mapping[int, int]) -> Scenario:
+    """The world with link-worker posts held to at most `slots / caseload_per_worker` in each capped
+    month (month -> slots): the pointwise minimum of the planned staffing and the caps."""
+    if not caps:
+        return world
+    per_worker = world.service.caseload_per_worker
+    planned = [(s.from_month, s.fte) for s in world.service.link_worker_fte]
+
+    def level(at: float) -> float:
+        fte = [f for start, f in planned if start <= at][-1]
+        month = int(math.floor(at))
+        return min(fte, caps[month] / per_worker) if month in caps else fte
+
+    breaks = sorted({start for start, _ in planned} | {float(m) for m in caps} | {float(m + 1) for m in caps})
+    steps = [StaffingStep(from_month=b, fte=level(b)) for b in breaks if b < world.run.horizon_months]
+    # model_copy, not re-validation: a programme cut to no link workers at all is a valid outcome here.
+    return world.model_copy(update={"service": world.service.model_copy(update={"link_worker_fte": steps})})
+
+
+def simulate_capped(scenario: Scenario, seed: int, replication: int, definitions: OutcomeDefinitions | None,
+                    caps: Mapping[int, int]) -> OutcomeLedger:
+    """experiment.replicate.simulate_replication with the slot caps applied after the parameter draws:
+    the same named streams, so the same draws."""
+    named = streams(seed, replication)
+    parameters = draw_parameters(scenario, named.parameters) if scenario.run.uncertainty else point_values(scenario)
+    world = with_slot_cap(with_parameters(scenario, parameters), caps)
+    ledger = measure_outcomes(simulate_cohort(world, named), world, named, definitions)
+    return replace(ledger, parameters={k: np.array([float(v)]) for k, v in parameters.items()})
+
+
+def slot_cost_per_month(scenario: Scenario, ledger: OutcomeLedger) -> float:
+    """The link-worker cost of one caseload slot for a month (one slot is 1 / caseload_per_worker FTE),
+    with the replication's own parameter values (the caseload may be uncertain)."""
+    world = with_parameters(scenario, {k: float(v[0]) for k, v in ledger.parameters.items()})
+    return world.finance.costs.link_worker_per_fte_per_year / 12.0 / world.service.caseload_per_worker
+
+
+def fixed_point(scenario: Scenario, seed: int, replication: int, ledger: OutcomeLedger,
+                definitions: OutcomeDefinitions | None = None) -> CutReplication:
+    """Iterate one replication (`ledger`: its planned run, one replication) to its fixed point."""
+    planned = ledger.series["capacity"][0].astype(float)
+    capacities = [planned]
+    caps: dict[int, int] = {}
+    slot_cost = slot_cost_per_month(scenario, ledger)
+    current = ledger
+    for iteration in range(MAX_ITERATIONS + 1):
+        if not _cap_months(scenario, current, caps, slot_cost) or iteration == MAX_ITERATIONS:
+            converged = not _cut(scenario, current).any()
+            return _result(current, caps, planned, iteration, converged, capacities)
+        current = simulate_capped(scenario, seed, replication, definitions, caps)
+        capacities.append(current.series["capacity"][0].astype(float))
+    raise AssertionError("unreachable")
+
+
+def _cut(scenario: Scenario, ledger: OutcomeLedger, income: np.ndarray | None = None) -> np.ndarray:
+    """The waterfall's cut by month (rounding dropped). `income`: the monthly outcome payments when
+    already known (the ledger's outcomes unchanged), so that only the waterfall is re-run."""
+    if income is None:
+        income = apply_contract(scenario.contract, ledger).paid.sum(axis=(1, 2))
+    cut = spv_waterfall(scenario, income, sum(delivery_costs(scenario, ledger).values())).delivery_cut[0]
+    return np.where(cut > CUT_TOLERANCE, cut, 0.0)
+
+
+def _cap_months(scenario: Scenario, ledger: OutcomeLedger, caps: dict[int, int], slot_cost: float) -> bool:
+    """Lower the caps, month by month from the first cut, on this simulation's outcomes and income:
+    each cut month's link-worker posts are reduced in a copy of the ledger (their cost with them) and
+    the finance re-priced, until no month is cut or a cut month has no capacity left to cut. Returns
+    whether any cap was lowered (the caller then re-simulates, since fewer starts change outcomes)."""
+    trial, lowered = ledger, False
+    income = apply_contract(scenario.contract, ledger).paid.sum(axis=(1, 2))  # outcomes fixed until re-simulated
+    per_worker = scenario.finance.costs.link_worker_per_fte_per_year / 12.0 / slot_cost if slot_cost > 0 else 0.0
+    for _ in range(ledger.horizon_months):
+        cut = _cut(scenario, trial, income)
+        months = np.flatnonzero(cut)
+        if months.size == 0 or slot_cost <= 0:
+            break
+        m = int(months[0])
+        now = int(round(trial.series["capacity"][0][m]))
+        if now <= 0:
+            break  # nothing left to cut this month: costs that do not scale with capacity
+        caps[m] = max(now - math.ceil(cut[m] / slot_cost - 1e-9), 0)
+        series = dict(trial.series)
+        series["capacity"], series["link_worker_fte"] = series["capacity"].copy(), series["link_worker_fte"].copy()
+        series["capacity"][0, m] = caps[m]
+        series["link_worker_fte"][0, m] = min(series["link_worker_fte"][0, m], caps[m] / per_worker)
+        trial, lowered = replace(trial, series=series), True
+    return lowered
+
+
+def _result(ledger: OutcomeLedger, caps: Mapping[int, int], planned: np.ndarray, iterations: int,
+            converged: bool, capacities: list[np.ndarray]) -> CutReplication:
+    return CutReplication(ledger, float(min(caps)) if caps else math.nan, float(planned.sum()),
+                          float(ledger.series["capacity"][0].sum()), iterations, converged, tuple(capacities))
+
+
+def resolve_cuts(scenario: Scenario, ledger: OutcomeLedger, seed: int, replications: Sequence[int],
+                 definitions: OutcomeDefinitions | None = None) -> tuple[OutcomeLedger, dict[str, np.ndarray]]:
+    """The ledger with every cut replication at its fixed point, and the cut metrics per replication:
+    `capacity_cut` (0/1), `capacity_cut_share` (share of planned slot-months not delivered),
+    `capacity_cut_month` (first month cut; NaN if none), `capacity_cut_iterations`,
+    `capacity_cut_not_converged` (0/1)."""
+    n = ledger.n_replications
+    metrics = {"capacity_cut": np.zeros(n), "capacity_cut_share": np.zeros(n),
+               "capacity_cut_month": np.full(n, np.nan), "capacity_cut_iterations": np.zeros(n),
+               "capacity_cut_not_converged": np.zeros(n)}
+    cut = needs_cut(scenario, ledger)
+    if not cut.any():
+        return ledger, metrics
+    parts = []
+    for i in range(n):
+        one = take(ledger, i)
+        if cut[i]:
+            result = fixed_point(scenario, seed, int(replications[i]), one, definitions)
+            one = result.ledger
+            metrics["capacity_cut"][i] = float(bool(result.iterations))
+            metrics["capacity_cut_share"][i] = 1.0 - result.slots / result.planned_slots if result.planned_slots else 0.0
+            metrics["capacity_cut_month"][i] = result.cut_month
+            metrics["capacity_cut_iterations"][i] = result.iterations
+            metrics["capacity_cut_not_converged"][i] = float(not result.converged)
+        parts.append(one)
+    return stack_ledgers(parts), metrics
