@@ -124,15 +124,17 @@ def _num(x: float) -> float | None:
 
 
 def indifference(scenario: Scenario, ledger: OutcomeLedger, difference: Difference, what: str,
-                 line: str | None = None, max_scale: float = DEFAULT_MAX_SCALE) -> Indifference:
+                 line: str | None = None, max_scale: float = DEFAULT_MAX_SCALE,
+                 per_replication: bool = True) -> Indifference:
     """The scale on prices where `difference` (per replication) crosses zero, per replication and on
-    the mean. `difference(metrics, replications)` is evaluated on the scenario priced at each scale."""
+    the mean. `difference(metrics, replications)` is evaluated on the scenario priced at each scale.
+    With per_replication False only the mean's root is searched (roots are left NaN)."""
     n = ledger.n_replications
     everyone = np.arange(n)
     grid = np.linspace(0.0, max_scale, GRID_POINTS)
     values = np.array([difference(priced_metrics(scale_prices(scenario, k, line), ledger), everyone) for k in grid])
     roots = np.full(n, np.nan)
-    for r in range(n):
+    for r in range(n if per_replication else 0):
         bracket = _first_crossing(values[:, r])
         if bracket is None:
             continue
