@@ -15,7 +15,12 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from typing import TYPE_CHECKING
+
 from ..calendar import by_financial_year
+
+if TYPE_CHECKING:
+    from .results import Results
 
 COLUMNS = ["payer", "year", "mean", "p90", "p99", "cumulative_p99", "cap", "budget", "p_over_budget"]
 
@@ -54,3 +59,10 @@ def check_budgets(budgets: Mapping[str, float], payers: list[str]) -> None:
         if not np.isfinite(amount) or amount < 0:
             raise UserError(f"the annual budget of {payer} must be a sum of money of 0 or more (got {amount:g})",
                             where="--budget")
+
+
+def run_budget_exposure(results: "Results", budgets: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """The budget exposure of a run's payers, against their caps (the run report's table)."""
+    s = results.scenario
+    return budget_exposure(payer_monthly(results.monthly), s.run.start_date, {p.id: p.cap for p in s.contract.payers},
+                           budgets)
