@@ -49,6 +49,7 @@ class ValueForMoney:
     budget: pd.DataFrame
     voi: ValueOfInformation
     notes: tuple[str, ...]
+    parameters: dict[str, np.ndarray]  # uncertain parameter path -> (replications,) values drawn
 
     def differences(self) -> dict[str, dict[str, float]]:
         """SIB minus direct for the commissioner, paired by replication."""
@@ -117,11 +118,12 @@ def value_for_money(scenario: Scenario, comparator: Scenario | None = None, repl
     corridor = _corridor(scenario, ledger, results.replications, willingness, line, max_scale)
     caps = {f"sib.{p.id}": p.cap for p in scenario.contract.payers}
     budget = budget_exposure(monthly, scenario.run.start_date, caps,
-                             {f"sib.{k}": v for k, v in (budgets or {}).items()})
+                             {f"{arm}.{k}": v for k, v in (budgets or {}).items() for arm in ("sib", "direct")})
     options = ["sib", "direct"] + (["nothing"] if include_nothing else [])
     benefits = {(a, b): {o: net_benefit(arms[o], a, b) for o in options} for a, b in willingness}
     voi = value_of_information(benefits, dict(ledger.parameters), groups, programmes, seed)
-    return ValueForMoney(scenario, name, seed, n, arms, found, corridor, budget, voi, tuple(notes))
+    return ValueForMoney(scenario, name, seed, n, arms, found, corridor, budget, voi, tuple(notes),
+                         dict(ledger.parameters))
 
 
 def _check(scenario: Scenario, comparator: Scenario | None, line: str | None, max_scale: float,
@@ -176,4 +178,6 @@ def _corridor(scenario: Scenario, ledger: OutcomeLedger, table: pd.DataFrame,
         found = indifference(scenario, ledger, reach, kind, line, max_scale, per_replication=False)
         out.append({"kind": kind, "amount": amount, "scale": found.summary()["point"],
                     "payments_at_scale_1": float(table["payments_total"].mean())} | parts)
+        if kind == "value_ceiling":  # a corridor exists where the outcomes are worth more than they cost
+            out[-1]["open"] = amount >= levels[0][1]
     return out

@@ -50,7 +50,7 @@ def budget_figure(table: pd.DataFrame, currency: str):
         rows = table[table["payer"] == payer]
         x = range(len(rows))
         ax.bar(x, rows["mean"], color="#1f5a96", label="mean")
-        ax.errorbar(x, rows["mean"], yerr=[[0] * len(rows), rows["p99"] - rows["mean"]], fmt="none",
+        ax.errorbar(x, rows["mean"], yerr=[[0] * len(rows), (rows["p99"] - rows["mean"]).clip(lower=0)], fmt="none",
                     ecolor="#555", capsize=3, label="to p99")
         ax.scatter(x, rows["p90"], marker="_", s=200, color="#d08a1e", zorder=3, label="p90")
         ax.plot(x, rows["cumulative_p99"], color="#b03a2e", marker=".", label="cumulative p99")
