@@ -31,7 +31,7 @@ from .executor import Progress, simulate_replications
 from .vfm_arms import arm_summary, direct_arm, net_benefit, nothing_arm, outcome_values, sib_arm
 from .vfm_budget import budget_exposure, check_budgets, payer_monthly
 from .vfm_price import DEFAULT_MAX_SCALE, Indifference, indifference
-from .voi import ValueOfInformation, value_of_information
+from .voi import ValueOfInformation, check_groups, value_of_information
 
 # (value per pound of non-cashable savings, value per Star point): the willingness to pay shown.
 DEFAULT_WILLINGNESS = ((0.0, 0.0), (0.5, 100.0), (1.0, 500.0))
@@ -90,6 +90,7 @@ def value_for_money(scenario: Scenario, comparator: Scenario | None = None, repl
     from . import evaluate
 
     _check(scenario, comparator, line, max_scale, budgets or {}, programmes)
+    check_groups(groups or {}, sorted(scenario.uncertainty))
     n = scenario.run.replications if replications is None else replications
     seed = scenario.run.seed if seed is None else seed
     shared = comparator is not None and simulation_key(comparator) == simulation_key(scenario)

@@ -126,12 +126,7 @@ def value_of_information(net_benefits: Mapping[tuple[float, float], Mapping[str,
     net_benefits: (value per pound of non-cashable savings, value per Star point) -> option -> (n,)
     net benefit; parameters: path -> (n,) draws, as in replications.csv's `param.` columns."""
     groups = dict(groups or {})
-    for name, members in groups.items():
-        unknown = [m for m in members if m not in parameters]
-        if unknown:
-            from ..errors import UserError
-            raise UserError(f"group {name!r} names parameter(s) that are not uncertain: {', '.join(unknown)}",
-                            where="--group", hint=f"uncertain parameters: {', '.join(sorted(parameters)) or 'none'}")
+    check_groups(groups, sorted(parameters))
     subsets = {path: [path] for path in sorted(parameters)} | groups
     options: tuple[str, ...] = ()
     rows = []
@@ -153,6 +148,17 @@ def value_of_information(net_benefits: Mapping[tuple[float, float], Mapping[str,
     if not parameters:
         notes += ("the scenario has no uncertain parameters (or run.uncertainty is off): nothing to learn",)
     return ValueOfInformation(options, float(programmes), rows, notes)
+
+
+def check_groups(groups: Mapping[str, Sequence[str]], uncertain: Sequence[str]) -> None:
+    """Each group names one or more uncertain parameters, and only those."""
+    from ..errors import UserError
+
+    for name, members in groups.items():
+        unknown = [m for m in members if m not in uncertain]
+        if unknown or not members:
+            raise UserError(f"group {name!r} names parameter(s) that are not uncertain: {', '.join(unknown) or 'none'}",
+                            where="--group", hint=f"uncertain parameters: {', '.join(uncertain) or 'none'}")
 
 
 def _row(per_nc: float, per_star: float, name: str, kind: str, estimate: Estimate, programmes: float,
