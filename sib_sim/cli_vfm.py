@@ -88,6 +88,8 @@ def vfm(
                                                    "information).")] = 1.0,
     with_nothing: Annotated[bool, typer.Option("--with-nothing", help="Value of information: the decision also "
                                                "includes doing nothing.")] = False,
+    no_prices: Annotated[bool, typer.Option("--no-prices", help="Skip the indifference prices and the corridor "
+                                            "(the slow part with many replications).")] = False,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="vfm folder (default: results/<name>-vfm).")] = None,
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="Override a value: a.b.c=value (repeatable).")]
     = None,
@@ -125,7 +127,8 @@ def vfm(
             result = value_for_money(s, other.scenario if other else None, n, seed, workers,
                                      lambda k: _advance(bar, task, k), line=line, max_scale=max_scale,
                                      budgets=budgets, willingness=willingness, groups=groups,
-                                     programmes=programmes, include_nothing=with_nothing)
+                                     programmes=programmes, include_nothing=with_nothing,
+                                     prices=not no_prices)
         write_vfm_folder(result, target, str(scenario), str(comparator) if comparator else None, overrides,
                          force=force)
     if not quiet:

@@ -79,14 +79,16 @@ def value_for_money(scenario: Scenario, comparator: Scenario | None = None, repl
                     budgets: Mapping[str, float] | None = None,
                     willingness: Sequence[tuple[float, float]] = DEFAULT_WILLINGNESS,
                     groups: Mapping[str, Sequence[str]] | None = None, programmes: float = 1.0,
-                    include_nothing: bool = False) -> ValueForMoney:
+                    include_nothing: bool = False, prices: bool = True) -> ValueForMoney:
     """Run the cohorts once and price them as SIB, direct and nothing (see the module's docstring).
 
     line: scale only this outcome line's price or share (default: every outcome line's).
     budgets: payer -> annual budget for the budget exposure. willingness: (per pound of non-cashable
     savings, per Star point) pairs for the net benefit. groups: name -> uncertain parameter paths.
     programmes: how many programmes the decision applies to (the value of information is scaled by it).
-    include_nothing: the decision for the value of information includes doing nothing."""
+    include_nothing: the decision for the value of information includes doing nothing.
+    prices: search the indifference prices and the corridor's scales (a few contract and finance
+    evaluations per replication: the slow part with many replications); False leaves them out."""
     from . import evaluate
 
     _check(scenario, comparator, line, max_scale, budgets or {}, programmes)
@@ -115,8 +117,12 @@ def value_for_money(scenario: Scenario, comparator: Scenario | None = None, repl
         if not shared:
             notes.append(f"{comparator.name} changes the simulated cohorts: simulated again on the same seeds")
     arms["nothing"] = nothing_arm(scenario, n)
-    found = _indifference_prices(scenario, ledger, arms["direct"], line, max_scale)
-    corridor = _corridor(scenario, ledger, results.replications, willingness, line, max_scale)
+    found, corridor = [], []
+    if prices:
+        found = _indifference_prices(scenario, ledger, arms["direct"], line, max_scale)
+        corridor = _corridor(scenario, ledger, results.replications, willingness, line, max_scale)
+    else:
+        notes.append("indifference prices and the corridor were not searched (prices=False, --no-prices)")
     caps = {f"sib.{p.id}": p.cap for p in scenario.contract.payers}
     budget = budget_exposure(monthly, scenario.run.start_date, caps,
                              {f"{arm}.{k}": v for k, v in (budgets or {}).items() for arm in ("sib", "direct")})

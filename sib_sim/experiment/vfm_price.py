@@ -28,7 +28,7 @@ from ..scenario import Scenario
 
 DEFAULT_MAX_SCALE = 4.0
 GRID_POINTS = 9  # coarse grid: brackets only; brentq does the rest
-XTOL = 1e-4
+XTOL = 1e-3  # on the scale: a tenth of a per cent of today's prices
 
 
 def _scaled(value: object, k: float, field: str) -> object:

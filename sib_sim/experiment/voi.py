@@ -47,14 +47,17 @@ def evppi(net_benefit: np.ndarray, phi: np.ndarray, seed: int = 0) -> Estimate:
     x = x[:, np.ptp(x, axis=0) > 0]  # a parameter that never varies carries no information
     if x.shape[1] == 0 or nb.shape[1] < 2:
         return Estimate(0.0, 0.0)
+    if len(nb) < MIN_PER_TERM * (x.shape[1] + 1):  # too few runs even for a line in each parameter
+        return Estimate(float("nan"), float("nan"))
     incremental = nb[:, 1:] - nb[:, :1]
     fits = [_fit(incremental[:, j], x) for j in range(incremental.shape[1])]
     fitted = np.column_stack([np.zeros(len(nb))] + [design @ beta for design, beta, _ in fits])
     value = _value(fitted)
     # Coefficient draws, all at once: (n, draws) fitted values per incremental net benefit.
     rng = np.random.default_rng(seed)
-    samples = [design @ _draws(beta, cov, rng) for design, beta, cov in fits]
-    draws = [_value(np.column_stack([np.zeros(len(nb))] + [s[:, i] for s in samples])) for i in range(SE_DRAWS)]
+    samples = np.stack([np.zeros((len(nb), SE_DRAWS))] + [design @ _draws(beta, cov, rng) for design, beta, cov in fits],
+                       axis=1)  # (n, options, draws)
+    draws = samples.max(axis=1).mean(axis=0) - samples.mean(axis=0).max(axis=0)
     return Estimate(value, float(np.std(draws, ddof=1)))
 
 
@@ -145,6 +148,9 @@ def value_of_information(net_benefits: Mapping[tuple[float, float], Mapping[str,
              "Oakley and Brennan (2014), GAM by statsmodels",
              f"per programme, and for {programmes:g} programme(s); standard errors from the regression's "
              "coefficient uncertainty")
+    if any(r["per_programme"] is None for r in rows):
+        notes += (f"blank values: too few replications to estimate ({MIN_PER_TERM} per regression term are "
+                  "needed; EVPI regresses on every uncertain parameter at once)",)
     if not parameters:
         notes += ("the scenario has no uncertain parameters (or run.uncertainty is off): nothing to learn",)
     return ValueOfInformation(options, float(programmes), rows, notes)
@@ -163,6 +169,8 @@ def check_groups(groups: Mapping[str, Sequence[str]], uncertain: Sequence[str]) 
 
 def _row(per_nc: float, per_star: float, name: str, kind: str, estimate: Estimate, programmes: float,
          best: str) -> dict[str, object]:
+    known = bool(np.isfinite(estimate.value))  # None in JSON where there were too few runs to estimate
+    value, se = (estimate.value, estimate.se) if known else (None, None)
     return {"value_per_non_cashable": per_nc, "value_per_star_point": per_star, "name": name, "kind": kind,
-            "per_programme": estimate.value, "se": estimate.se, "scaled": estimate.value * programmes,
-            "scaled_se": estimate.se * programmes, "best_option": best}
+            "per_programme": value, "se": se, "scaled": value * programmes if known else None,
+            "scaled_se": se * programmes if known else None, "best_option": best}

@@ -113,6 +113,12 @@ def corridor_table(doc: Mapping[str, Any]) -> Table:
                  ("", "Over the programme", "Price scale that pays it"), tuple(rows))
 
 
+def _plus_minus(value: object, se: object, currency: str) -> str:
+    if finite(value) is None:
+        return "–"
+    return f"{_value('money', value, currency)} ± {_value('money', se, currency)}"
+
+
 def voi_tables(doc: Mapping[str, Any]) -> list[Table]:
     voi, currency = doc["value_of_information"], doc["currency"]
     frame = pd.DataFrame(voi["rows"])
@@ -120,8 +126,8 @@ def voi_tables(doc: Mapping[str, Any]) -> list[Table]:
     if frame.empty:
         return tables
     for (nc, star), group in frame.groupby(["value_per_non_cashable", "value_per_star_point"], sort=False):
-        rows = tuple(Row(str(r["name"]), (f"{money(r['per_programme'], currency)} ± {money(r['se'], currency)}",
-                                          f"{money(r['scaled'], currency)} ± {money(r['scaled_se'], currency)}"),
+        rows = tuple(Row(str(r["name"]), (_plus_minus(r["per_programme"], r["se"], currency),
+                                          _plus_minus(r["scaled"], r["scaled_se"], currency)),
                          total=r["kind"] == "evpi") for r in group.to_dict(orient="records"))
         tables.append(Table(f"Willingness to pay: {nc:g} per {currency} non-cashable, {money(star, currency)} per Star "
                             f"point (best on current information: {group['best_option'].iloc[0]})",
@@ -156,8 +162,10 @@ def headlines(doc: Mapping[str, Any]) -> list[Headline]:
                               f"{_scale(item.get('p5'))} to {_scale(item.get('p95'))}" if item.get("p5") is not None
                               else "", _never(item)))
     for row in doc["value_of_information"]["rows"][:1]:
-        cards.append(Headline("EVPI per programme (first willingness to pay)", money(row["per_programme"], currency),
-                              f"± {money(row['se'], currency)}", f"best on current information: {row['best_option']}"))
+        cards.append(Headline("EVPI per programme (first willingness to pay)",
+                              _value("money", row["per_programme"], currency),
+                              f"± {_value('money', row['se'], currency)}",
+                              f"best on current information: {row['best_option']}"))
     return cards
 
 
@@ -192,5 +200,5 @@ def print_vfm(console: Console, doc: Mapping[str, Any]) -> None:
         if row["kind"] == "evpi":
             console.print(f"EVPI at {row['value_per_non_cashable']:g}/{currency} non-cashable, "
                           f"{money(row['value_per_star_point'], currency)}/Star point: "
-                          f"{money(row['per_programme'], currency)} ± {money(row['se'], currency)} per programme",
+                          f"{_plus_minus(row['per_programme'], row['se'], currency)} per programme",
                           highlight=False, markup=False)
