@@ -43,7 +43,8 @@ def parse_budgets(texts: list[str]) -> dict[str, float]:
 
 
 def parse_groups(texts: list[str]) -> dict[str, list[str]]:
-    hint = "expected NAME=PATH,PATH, e.g. --group hospital=hospital.lines.ae.effect_during_support,hospital.effect_half_life_months"
+    hint = ("expected NAME=PATH,PATH, e.g. "
+            "--group hospital=hospital.lines.ae.effect_during_support,hospital.effect_half_life_months")
     return {name: [p.strip() for p in value.split(",") if p.strip()]
             for name, value in parse_pairs(texts, "--group", hint).items()}
 
@@ -68,8 +69,9 @@ def register(app: typer.Typer) -> None:
 
 def vfm(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file (the SIB).", show_default=False)],
-    comparator: Annotated[Optional[Path], typer.Option(help="A scenario to compare with instead of direct "
-                                                       "commissioning at cost, e.g. a fee-for-service contract.")] = None,
+    comparator: Annotated[Optional[Path], typer.Option(
+        help="A scenario to compare with instead of direct commissioning at cost, e.g. a fee-for-service "
+             "contract.")] = None,
     replications: Annotated[Optional[int], typer.Option(
         min=2, max=MAX_REPLICATIONS, help="Replications (default: run.replications).")] = None,
     seed: Annotated[Optional[int], typer.Option(min=0, help="Root seed (default: run.seed).")] = None,

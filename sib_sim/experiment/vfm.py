@@ -139,7 +139,8 @@ def _check(scenario: Scenario, comparator: Scenario | None, line: str | None, ma
         check_currencies([scenario, comparator])
     ids = [rule.id for rule in scenario.contract.outcomes]
     if line is not None and line not in ids:
-        raise UserError(f"unknown outcome line {line!r}", where="--line", hint=f"the scenario's lines: {', '.join(ids)}")
+        raise UserError(f"unknown outcome line {line!r}", where="--line",
+                        hint=f"the scenario's lines: {', '.join(ids)}")
     if not np.isfinite(max_scale) or max_scale <= 0:
         raise UserError(f"the largest price scale searched must be above 0 (got {max_scale:g})", where="--max-scale")
     if not np.isfinite(programmes) or programmes <= 0:
@@ -164,7 +165,8 @@ def _indifference_prices(scenario: Scenario, ledger: OutcomeLedger, direct: pd.D
 
 
 def _corridor(scenario: Scenario, ledger: OutcomeLedger, table: pd.DataFrame,
-              willingness: Sequence[tuple[float, float]], line: str | None, max_scale: float) -> list[dict[str, object]]:
+              willingness: Sequence[tuple[float, float]], line: str | None,
+              max_scale: float) -> list[dict[str, object]]:
     """Cost floor: delivery (link workers, management, per patient, evaluation) plus the cost of
     finance (the investor's mean return above its capital at the scenario's prices, at least 0). Value
     ceiling: cashable savings plus the non-cashable ones and Star points at each willingness to pay.

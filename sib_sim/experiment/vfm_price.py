@@ -19,7 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import brentq
 
 from ..contract import apply_contract
 from ..finance import cash_flows
@@ -173,6 +172,8 @@ def _first_crossing(values: np.ndarray) -> int | None:
 
 
 def _root(f: Callable[[float], float], grid: np.ndarray, values: np.ndarray, i: int) -> float:
+    from scipy.optimize import brentq  # here: importing experiment/ should not load scipy.optimize
+
     if values[i] == 0.0:
         return float(grid[i])
     if values[i + 1] == 0.0:

@@ -55,8 +55,8 @@ def evppi(net_benefit: np.ndarray, phi: np.ndarray, seed: int = 0) -> Estimate:
     value = _value(fitted)
     # Coefficient draws, all at once: (n, draws) fitted values per incremental net benefit.
     rng = np.random.default_rng(seed)
-    samples = np.stack([np.zeros((len(nb), SE_DRAWS))] + [design @ _draws(beta, cov, rng) for design, beta, cov in fits],
-                       axis=1)  # (n, options, draws)
+    samples = np.stack([np.zeros((len(nb), SE_DRAWS))]
+                       + [design @ _draws(beta, cov, rng) for design, beta, cov in fits], axis=1)  # (n, options, draws)
     draws = samples.max(axis=1).mean(axis=0) - samples.mean(axis=0).max(axis=0)
     return Estimate(value, float(np.std(draws, ddof=1)))
 
@@ -136,7 +136,8 @@ def value_of_information(net_benefits: Mapping[tuple[float, float], Mapping[str,
     for (per_nc, per_star), by_option in net_benefits.items():
         options = tuple(by_option)
         nb = np.column_stack([np.asarray(by_option[o], dtype=float) for o in options])
-        everything = np.column_stack([parameters[p] for p in sorted(parameters)]) if parameters else np.zeros((len(nb), 0))
+        everything = (np.column_stack([parameters[p] for p in sorted(parameters)]) if parameters
+                      else np.zeros((len(nb), 0)))
         best = options[int(np.argmax(nb.mean(axis=0)))]
         total = evppi(nb, everything, seed)
         rows.append(_row(per_nc, per_star, "EVPI (all parameters)", "evpi", total, programmes, best))

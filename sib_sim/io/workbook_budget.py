@@ -16,7 +16,8 @@ HEADERS = {"payer": "Payer", "year": "Financial year", "mean": "Mean", "p90": "p
 
 
 def write_budget_sheet(ws: Worksheet, table: pd.DataFrame, formats: dict) -> None:
-    ws.write(0, 0, "Budget exposure: payments in cash by payer and UK financial year (April to March)", formats["title"])
+    ws.write(0, 0, "Budget exposure: payments in cash by payer and UK financial year (April to March)",
+             formats["title"])
     ws.write(1, 0, "Over replications. Cumulative p99: the 99th percentile of the payer's payments to the end of the "
                    "year, against its cap over the contract.", formats["note"])
     columns = [c for c in HEADERS if c in table and (c not in ("budget", "p_over_budget") or table[c].notna().any())]

@@ -81,7 +81,9 @@ def test_indifference_price_sits_where_the_paired_difference_crosses_zero(wtw, u
 
     def difference(k: float) -> np.ndarray:
         m = priced_metrics(scale_prices(s, k), ledger)
-        return m["commissioner_net_cost_npv"] - direct if index == 0 else m["investor_distributions"] - m["investor_drawn"]
+        if index == 0:
+            return m["commissioner_net_cost_npv"] - direct
+        return m["investor_distributions"] - m["investor_drawn"]
 
     at_root = np.array([difference(k)[r] for r, k in enumerate(found.roots)])
     below = np.array([difference(k - 0.01)[r] for r, k in enumerate(found.roots)])
