@@ -19,6 +19,7 @@ _PUBLIC = {
     "UserError": ".errors",
     "Comparison": ".experiment", "Results": ".experiment", "compare": ".experiment",
     "evaluate": ".experiment", "run": ".experiment", "simulate": ".experiment",
+    "value_for_money": ".experiment",
     "write_results_folder": ".io.results_folder",
     "price_outcomes": ".io.observed",
     "load_scenario": ".io.scenario_file", "read_scenario_file": ".io.scenario_file",
@@ -31,7 +32,7 @@ __all__ = sorted(_PUBLIC)
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, eagerly
     from .errors import UserError
-    from .experiment import Comparison, Results, compare, evaluate, run, simulate
+    from .experiment import Comparison, Results, compare, evaluate, run, simulate, value_for_money
     from .io.observed import price_outcomes
     from .io.results_folder import write_results_folder
     from .io.scenario_file import load_scenario, read_scenario_file, read_terms_file

@@ -73,7 +73,8 @@ from .compare import Comparison, compare, term_differences  # noqa: E402 - uses 
 from .points import evaluate_points  # noqa: E402
 from .sensitivity import SensitivityResult, sensitivity  # noqa: E402 - SALib is imported only when used
 from .sweep import SweepResult, sweep  # noqa: E402
+from .vfm import ValueForMoney, value_for_money  # noqa: E402 - statsmodels is imported only when used
 
 __all__ = ["Comparison", "Results", "SensitivityResult", "SweepResult", "compare", "evaluate", "evaluate_points",
-           "evaluate_with_cuts",
-           "run", "sensitivity", "simulate", "summarise", "sweep", "term_differences"]
+           "evaluate_with_cuts", "run", "sensitivity", "simulate", "summarise", "sweep", "term_differences",
+           "ValueForMoney", "value_for_money"]

@@ -22,6 +22,8 @@ import pandas as pd
 
 from ..scenario.masking import masked_overrides
 from ..experiment import Results
+from ..experiment.vfm_budget import run_budget_exposure
+from ..reports.budget import budget_figure
 from ..reports.html import render_report_from_folder
 from ..errors import UserError
 from .output_folder import Marker, read_marker, staged_folder, write_marker
@@ -85,7 +87,7 @@ def write_results_folder(results: Results, out_dir: str | Path, scenario_path: s
                          force: bool = False) -> Path:
     """Write the whole folder, replacing any previous one only once the new one is complete.
 
-    Always: summary.json, replications.csv, cashflows.csv, workbook.xlsx, scenario.json.
+    Always: summary.json, replications.csv, cashflows.csv, budget_exposure.csv, workbook.xlsx, scenario.json.
     `figures` (e.g. sib_sim.reports.make_figures) adds figures/*.png; `sources` (from
     read_scenario_file) feeds the assumptions tables (sources.json); `report` adds report.html,
     rendered from the folder's own files so that `sib-sim report DIR` gives the same page later.
@@ -98,8 +100,11 @@ def write_results_folder(results: Results, out_dir: str | Path, scenario_path: s
                                     lineterminator="\n")
         cashflow_table(results).to_csv(staging / "cashflows.csv", index=False, float_format="%.10g",
                                        lineterminator="\n")
+        exposure = run_budget_exposure(results)
+        exposure.to_csv(staging / "budget_exposure.csv", index=False, float_format="%.10g", lineterminator="\n")
         if figures is not None:
-            _save_figures(figures(results), staging / "figures")
+            _save_figures(figures(results) | {"budget_exposure": budget_figure(exposure, results.scenario.currency)},
+                          staging / "figures")
         write_workbook(results, staging / "workbook.xlsx", dict(sources) if sources else None)
         _write_json(staging / "scenario.json", results.scenario.model_dump(mode="json"))
         if sources:

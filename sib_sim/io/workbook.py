@@ -23,6 +23,8 @@ from ..experiment import Results
 from ..reports.stack_table import stack_rows
 from .workbook_sheets import (SHEET, SHEET_P50, Grid, Live, first_flow, input_names, mean_grid, write_cash_flows,
                               write_live, write_p50)
+from ..experiment.vfm_budget import run_budget_exposure
+from .workbook_budget import SHEET_BUDGET, write_budget_sheet
 from .yaml_locations import Source
 
 FORMATS = {
@@ -60,7 +62,8 @@ def write_workbook(results: Results, path: Path, sources: dict[str, Source] | No
     # date keeps equal runs' workbooks byte-for-byte equal (the zip entries carry a fixed date already).
     workbook.set_properties({"created": FIXED_CREATED, "title": results.scenario.name})
     formats = {k: workbook.add_format(v) for k, v in FORMATS.items()}
-    sheets = {n: workbook.add_worksheet(n) for n in ("Summary", "Assumptions", SHEET, SHEET_P50, "Replications")}
+    sheets = {n: workbook.add_worksheet(n) for n in ("Summary", "Assumptions", SHEET, SHEET_P50, SHEET_BUDGET,
+                                                     "Replications")}
     grid = mean_grid(results)
     live = live_results(grid, results)
     rows = write_assumptions(sheets["Assumptions"], results, sources or {}, formats)
@@ -68,6 +71,7 @@ def write_workbook(results: Results, path: Path, sources: dict[str, Source] | No
         workbook.define_name(name, f"=Assumptions!$B${rows[dotted_path] + 1}")
     write_cash_flows(workbook, sheets[SHEET], grid, live, formats, results.n_replications)
     write_p50(sheets[SHEET_P50], results, formats)
+    write_budget_sheet(sheets[SHEET_BUDGET], run_budget_exposure(results), formats)
     write_summary(sheets["Summary"], results, live, formats)
     write_replications(sheets["Replications"], results.replications, formats)
     if results.scenario.finance.stacked:

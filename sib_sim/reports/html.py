@@ -24,6 +24,7 @@ import pandas as pd
 from ..errors import UserError
 from .stack_table import stack_tables
 from .summary_table import delivery_cut_warning
+from .budget import budget_section
 from .html_analyses import Analyses, sensitivity_section, sweep_section
 from .labels import variant_line
 
@@ -358,7 +359,7 @@ def render_report(document: dict, replications: pd.DataFrame, cashflows: pd.Data
                   sources: dict[str, dict] | None, scenario: dict | None, *,
                   sensitivity_tables: Mapping[str, pd.DataFrame] | None = None,
                   sensitivity_figures: Mapping[str, bytes] | None = None,
-                  analyses: Analyses | None = None) -> str:
+                  analyses: Analyses | None = None, budget: pd.DataFrame | None = None) -> str:
     """report.html from a results folder's contents (see render_report_from_folder): one HTML string.
 
     `document` is summary.json (`manifest`, `metrics`); `figures` are PNG bytes by stem; `sources` maps
@@ -371,12 +372,14 @@ def render_report(document: dict, replications: pd.DataFrame, cashflows: pd.Data
     f = Formats(str(manifest.get("currency") or scenario.get("currency") or "GBP"), month_dates(cashflows))
     analyses = analyses or Analyses(sensitivity_tables or {}, sensitivity_figures or {})
     sections = [payments_section(m, f, scenario, figures), timing_section(cashflows, f, figures),
+                budget_section(budget, f.currency, figures.get("budget_exposure")),
                 investor_section(m, f, figures), cohort_section(m, f, figures)]
     # A scenario without Stars or hospital use (a rate card of milestones) has no such section.
     if m.has("star_change_mean") or m.has("hospital_cost_reduction"):
         sections.append(outcomes_section(m, f, figures))
     sections += [sensitivity_section(analyses, f.currency), sweep_section(analyses, f.currency),
-                other_figures_section(figures), assumptions_section(sources, scenario)]
+                other_figures_section({k: v for k, v in figures.items() if k != "budget_exposure"}),
+                assumptions_section(sources, scenario)]
     name = str(manifest.get("scenario") or scenario.get("name") or "scenario")
     overrides = [str(o) for o in manifest.get("overrides") or [] if isinstance(manifest.get("overrides"), list)]
     return template().render(
@@ -412,7 +415,8 @@ def render_report_from_folder(folder: Path) -> str:
     return render_report(
         document, read_csv(folder / "replications.csv"), read_csv(folder / "cashflows.csv"),
         read_pngs(folder / "figures"), as_dict(read_json(folder / "sources.json")),
-        as_dict(read_json(folder / "scenario.json")), analyses=analyses)
+        as_dict(read_json(folder / "scenario.json")), analyses=analyses,
+        budget=read_csv(folder / "budget_exposure.csv"))
 
 
 def read_json(path: Path) -> Any:

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 from sib_sim import load_scenario
 from sib_sim.cli import app
 
-COMMANDS = ["run", "validate", "price", "compare", "report", "sensitivity", "sweep", "init", "schema"]
+COMMANDS = ["run", "validate", "price", "compare", "report", "sensitivity", "sweep", "vfm", "init", "schema"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

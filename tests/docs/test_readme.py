@@ -12,7 +12,7 @@ What the README may rely on, and how each kind of fenced code block is checked:
   command:
     - runs the `sib-sim` next to `sys.executable` (the README's `.venv/bin/` prefix is replaced by
       that directory);
-    - if it simulates (`run`, `compare`, `sensitivity`, `sweep`), runs `--replications 3` (added
+    - if it simulates (`run`, `compare`, `sensitivity`, `sweep`, `vfm`), runs `--replications 3` (added
       when absent, lowered when larger); `sensitivity --method morris|sobol` runs `--samples 2`;
     - runs, in README order, in one temporary folder holding a copy of `scenarios/`, so relative
       paths (`results/...`, `--out priced/2016`, `my_programme.yaml`) land there and later commands
@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 PREFIX = ".venv/bin/sib-sim"
 SKIP_MARK = "# not run in tests"
-SIMULATING = {"run", "compare", "sensitivity", "sweep"}
+SIMULATING = {"run", "compare", "sensitivity", "sweep", "vfm"}
 REPLICATIONS = 3
 SAMPLES = 2
 SCENARIO_KEYS = set(Scenario.model_fields) | {"extends"}

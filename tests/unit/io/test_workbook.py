@@ -28,7 +28,7 @@ from sib_sim.io.scenario_file import read_scenario_file
 from sib_sim.io.workbook import write_workbook
 
 ROOT = Path(__file__).resolve().parents[3]
-SHEETS = ["Summary", "Assumptions", "Cash flows", "Cash flows P50", "Replications"]
+SHEETS = ["Summary", "Assumptions", "Cash flows", "Cash flows P50", "Budget by year", "Replications"]
 M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -486,3 +486,17 @@ def live_ref(book: Book, label: str) -> str:
     """Summary: the cell holding the live formula labelled `label`."""
     row = next(ref[1:] for ref, c in book.sheets["Summary"].items() if ref.startswith("A") and c.value == label)
     return f"B{row}"
+
+
+def test_the_budget_sheet_holds_payments_by_payer_and_financial_year(book, results):
+    from sib_sim.calendar import by_financial_year
+
+    cells = book.sheets["Budget by year"]
+    assert cells["B4"].value == "Financial year" and cells["C4"].value == "Mean"
+    labels, yearly = by_financial_year(results.scenario.run.start_date, results.monthly["payer.ccg"])
+    # Row 5 onwards: the CCG's years first, in order (April 2015 starts 2015-16).
+    assert cells["A5"].value == "ccg" and cells["B5"].value == labels[0] == "2015-16"
+    third = 5 + 2
+    assert cells[f"B{third}"].value == labels[2]
+    assert close(float(cells[f"C{third}"].value), float(yearly[:, 2].mean()))
+    assert close(float(cells[f"G{third}"].value), 5_200_000.0)  # the CCG's cap

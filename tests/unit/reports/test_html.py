@@ -162,9 +162,19 @@ def test_formats(kind: str, value: object, text: str) -> None:
 
 def test_every_figure_is_embedded(html: str, folder: Path) -> None:
     pngs = sorted((folder / "figures").glob("*.png"))
-    assert len(pngs) == 6
+    assert len(pngs) == 7  # make_figures' six and the budget exposure by financial year
     for png in pngs:
         assert "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode() in html, png.name
+
+
+def test_budget_exposure_by_financial_year_is_a_section_with_its_table(html: str, folder: Path) -> None:
+    import pandas as pd
+
+    table = pd.read_csv(folder / "budget_exposure.csv")
+    assert list(table.columns[:5]) == ["payer", "year", "mean", "p90", "p99"]
+    assert set(table["payer"]) == {"ccg", "cbo", "sof"} and table["year"].iloc[0] == "2015-16"
+    assert (table["p90"] <= table["p99"] + 1e-6).all()
+    assert 'id="budget"' in html and "Budget exposure by financial year" in html and "ccg 2017-18" in html
 
 
 def test_assumptions_table_gives_each_reference(page: Page, scenario_file) -> None:
