@@ -436,6 +436,11 @@ def schema(path: Annotated[Optional[Path], typer.Argument(help="Where to write t
     out.print(f"JSON Schema written to {path}", highlight=False, markup=False)
 
 
+from .cli_indigo import app as _indigo  # noqa: E402 - a command group in its own module, using the helpers above
+
+app.add_typer(_indigo, name="indigo")
+
+
 def main() -> None:  # pragma: no cover - console entry point (sib_sim.launch.main installs the handlers)
     from .launch import main as launch
 

@@ -1,0 +1,73 @@
+"""`sib-sim indigo export|import`: a scenario's deal as an INDIGO project record, and back.
+
+Registered in cli.py as a sub-command group; the work is in sib_sim.indigo.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .cli import SetOpt, _handled, out
+
+app = typer.Typer(no_args_is_help=True, help="INDIGO (GO Lab's impact bond data standard): export a scenario's "
+                  "deal as a project record, or import a record as a skeleton scenario.")
+
+ForceFileOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing file that sib-sim did not write.")]
+
+
+def _write(path: Path, text: str, force: bool) -> None:
+    from .indigo import written_by_sib_sim
+    from .io.output_folder import write_new_file
+
+    write_new_file(path, text, force or written_by_sib_sim(path))
+
+
+@app.command("export")
+def export_(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)],
+            out_file: Annotated[Path, typer.Option("--out", help="The INDIGO project record to write (JSON).",
+                                                   show_default=False)],
+            replications: Annotated[Optional[int], typer.Option(
+                help="Replications to simulate for the planned outcome payments (default: run.replications; "
+                     "0: none)")] = None,
+            set_: SetOpt = None, force: ForceFileOpt = False) -> None:
+    """Write the scenario's deal as an INDIGO project record: outcome metrics and prices, payers' commitments
+    and caps, the investment, planned payments (the simulated mean by quarter), and sib_sim's own terms.
+
+    Example: sib-sim indigo export scenarios/ways_to_wellness.yaml --out wtw.indigo.json
+    """
+    from .indigo import export_scenario, record_text
+
+    with _handled():
+        record = export_scenario(scenario, replications, tuple(set_ or ()))
+        _write(out_file, record_text(record), force)
+    planned = len(record["outcome_payments"])
+    out.print(f"INDIGO project record written to {out_file} ({len(record['outcome_pricings'])} outcome lines, "
+              f"{len(record['outcome_payment_commitments'])} payers, {planned} planned quarterly payments)",
+              highlight=False, markup=False)
+
+
+@app.command("import")
+def import_(record: Annotated[Path, typer.Argument(help="INDIGO project record (JSON).", show_default=False)],
+            out_file: Annotated[Path, typer.Option("--out", help="The skeleton scenario to write (YAML).",
+                                                   show_default=False)],
+            force: ForceFileOpt = False) -> None:
+    """Write a skeleton scenario from an INDIGO project record, and list what is still to fill.
+
+    Example: sib-sim indigo import wtw.indigo.json --out wtw_from_indigo.yaml
+    """
+    from .indigo import import_record
+
+    with _handled():
+        skeleton, text = import_record(record)
+        _write(out_file, text, force)
+    out.print(f"Skeleton scenario written to {out_file}", highlight=False, markup=False)
+    for remark in skeleton.remarks:
+        out.print(remark, highlight=False, markup=False)
+    fill = skeleton.fill_list()
+    if fill:
+        out.print(f"Still to fill ({len(fill)}):", highlight=False, markup=False)
+        for line in fill:
+            out.print(f"  - {line}", highlight=False, markup=False)
