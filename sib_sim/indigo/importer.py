@@ -56,7 +56,7 @@ def _from_extension(record: Record) -> Skeleton:
                             "currency": _get(record, (EXTENSION, "currency"), str, "GBP")}
     also = _indigo_places(record, checked["contract"])
     for section, model in checked.items():
-        dump = model.model_dump(mode="json", exclude_defaults=section != "run")
+        dump = _sparse_but_annotated(model, section, sources)
         if section == "contract":  # each line's kind first, as people write them
             dump["outcomes"] = [{"id": o["id"], "kind": o["kind"], **o} for o in dump["outcomes"]]
         data[section] = _annotated(dump, (section,), sources, also)
@@ -75,6 +75,31 @@ def _validated(record: Record, path: JsonPath, model: type[BaseModel]) -> BaseMo
     except ValidationError as error:
         problem = explain_validation_error(model, error, data)
         raise record.error(path + tuple(problem.path), problem.text, problem.hint) from None
+
+
+def _sparse_but_annotated(model: BaseModel, section: str, sources: dict[str, Any]) -> dict[str, Any]:
+    """A section as people write it (defaults left out), but with every value the original scenario
+    annotated, even one equal to its default (`drawdown: {value: as_needed, assumption: true}`)."""
+    full = model.model_dump(mode="json")
+    if section == "run":
+        return full
+    sparse = model.model_dump(mode="json", exclude_defaults=True)
+    for dotted_path in sources:
+        parts = dotted_path.split(".")
+        if parts[0] != section or len(parts) < 2:
+            continue
+        keys: list[Any] = [int(p) if p.isdigit() else p for p in parts[1:]]
+        node_full, node = full, sparse
+        for depth, key in enumerate(keys):
+            try:
+                value = node_full[key]
+            except (KeyError, IndexError, TypeError):
+                break
+            last = depth == len(keys) - 1
+            if isinstance(node, dict) and key not in node:
+                node[key] = value if last or not isinstance(value, dict) else {}
+            node_full, node = value, node[key]
+    return sparse
 
 
 def _indigo_places(record: Record, contract: Any) -> dict[str, str]:
@@ -246,7 +271,8 @@ def _outcomes(record: Record, skeleton: Skeleton, payer_ids: list[str]) -> list[
         else:
             line["payers"] = None
             skeleton.to_fill[at + ("payers",)] = "each payer's share of this line, summing to 1"
-        skeleton.to_fill[at + ("claim",)] = "claim frequency, evidence delay and payment lag (quarterly, none, none if left out)"
+        line["claim"] = {"frequency": "quarterly", "evidence_delay_months": 0, "payment_lag_months": 0}
+        skeleton.to_fill[at + ("claim",)] = "claim frequency, evidence delay and payment lag (written here: the defaults)"
         lines.append(line)
     if not lines:
         skeleton.to_fill[("contract", "outcomes")] = "the outcome lines (INDIGO lists no outcome metrics)"
