@@ -181,6 +181,8 @@ def _from_indigo(record: Record) -> Skeleton:
     skeleton.sections_to_write = {s: _MODEL_WHY[s] for s in ("cohort", "service", "wellbeing", "hospital")}
     skeleton.remarks.append("The record has no sib_sim extension: only what the INDIGO standard records is "
                             "filled in.")
+    if record.project_id:
+        skeleton.remarks.append(f"INDIGO project {record.project_id}.")
     return skeleton
 
 

@@ -31,15 +31,20 @@ class Record:
     data: dict[str, Any]
     filename: str
     places: dict[JsonPath, str] = field(default_factory=dict)
+    # Where the record sits in the file: () for a bare record, ("project", "data") for the INDIGO
+    # database's API answer ({"project": {"id": "INDIGO-POJ-...", "data": {...}}}).
+    prefix: JsonPath = ()
+    project_id: str | None = None
 
     def where(self, path: JsonPath) -> str:
+        path = self.prefix + path
         for depth in range(len(path), -1, -1):
             if path[:depth] in self.places:
                 return self.places[path[:depth]]
         return self.filename
 
     def error(self, path: JsonPath, message: str, hint: str | None = None) -> UserError:
-        return UserError(message, where=self.where(path), field=json_path(path), hint=hint)
+        return UserError(message, where=self.where(path), field=json_path(self.prefix + path), hint=hint)
 
 
 def json_path(path: JsonPath) -> str:
@@ -70,9 +75,21 @@ def read_record(filename: str) -> Record:
         raise UserError("the JSON nests too deeply", where=filename) from None
     if not isinstance(data, dict):
         raise UserError("an INDIGO project record is a JSON object ({...})", where=f"{filename}:1:1", field="$")
-    record = Record(data, filename, _places(text, filename))
+    record = _unwrapped(Record(data, filename, _places(text, filename)))
     check_schema(record)
     return record
+
+
+def _unwrapped(record: Record) -> Record:
+    """The INDIGO database's API serves a project as {"project": {"id": ..., "data": {record}}}:
+    read the record inside, keeping the paths of errors as they are in the file."""
+    outer = record.data.get("project")
+    if set(record.data) != {"project"} or not isinstance(outer, dict) or "data" not in outer:
+        return record
+    if not isinstance(outer["data"], dict):
+        raise record.error(("project", "data"), "the project's data is a JSON object ({...})")
+    project_id = outer.get("id") if isinstance(outer.get("id"), str) else None
+    return Record(outer["data"], record.filename, record.places, ("project", "data"), project_id)
 
 
 def _places(text: str, filename: str) -> dict[JsonPath, str]:

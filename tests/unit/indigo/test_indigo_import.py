@@ -189,3 +189,14 @@ def test_a_bad_term_in_the_extension_names_its_path_and_line(tmp_path):
     assert error.where.startswith(f"{tmp_path / 'bad.json'}:{line}:")
     record["sib_sim"]["format"] = 99
     assert "format 99" in fails(write(tmp_path, json.dumps(record))).message
+
+
+def test_the_indigo_databases_api_answer_is_read_with_paths_as_in_the_file(tmp_path):
+    wrapped = {"project": {"id": "INDIGO-POJ-9999", "data": PLAIN}}
+    skeleton, text = import_record(write(tmp_path, json.dumps(wrapped), "api.json"))
+    assert "INDIGO project INDIGO-POJ-9999." in skeleton.remarks
+    assert parse_yaml(text, "s.yaml").data["contract"]["outcomes"][0]["price"] == 1500
+    bad = json.loads(json.dumps(wrapped))
+    bad["project"]["data"]["outcome_metrics"][0]["id"] = 7
+    error = fails(write(tmp_path, json.dumps(bad, indent=1), "api.json"))
+    assert error.field == "$.project.data.outcome_metrics[0].id" and "must be a string" in error.message
