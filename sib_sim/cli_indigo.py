@@ -10,19 +10,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from .cli import SetOpt, _handled, out
+from .cli import SetOpt, _advance, _bar, _handled, out
+from .defaults import MAX_REPLICATIONS
 
 app = typer.Typer(no_args_is_help=True, help="INDIGO (GO Lab's impact bond data standard): export a scenario's "
                   "deal as a project record, or import a record as a skeleton scenario.")
 
 ForceFileOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing file that sib-sim did not write.")]
-
-
-def _write(path: Path, text: str, force: bool) -> None:
-    from .indigo import written_by_sib_sim
-    from .io.output_folder import write_new_file
-
-    write_new_file(path, text, force or written_by_sib_sim(path))
+QuietOpt = Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")]
 
 
 @app.command("export")
@@ -30,23 +25,31 @@ def export_(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.",
             out_file: Annotated[Path, typer.Option("--out", help="The INDIGO project record to write (JSON).",
                                                    show_default=False)],
             replications: Annotated[Optional[int], typer.Option(
-                help="Replications to simulate for the planned outcome payments (default: run.replications; "
-                     "0: none)")] = None,
-            set_: SetOpt = None, force: ForceFileOpt = False) -> None:
+                min=0, max=MAX_REPLICATIONS, help="Replications simulated for the planned outcome payments "
+                "(default: run.replications; 0: none)")] = None,
+            set_: SetOpt = None, force: ForceFileOpt = False, quiet: QuietOpt = False) -> None:
     """Write the scenario's deal as an INDIGO project record: outcome metrics and prices, payers' commitments
     and caps, the investment, planned payments (the simulated mean by quarter), and sib_sim's own terms.
 
     Example: sib-sim indigo export scenarios/ways_to_wellness.yaml --out wtw.indigo.json
     """
-    from .indigo import export_scenario, record_text
+    from .indigo import check_target, export_project, planned_for, record_text, write_target
+    from .io.scenario_file import read_scenario_file
 
     with _handled():
-        record = export_scenario(scenario, replications, tuple(set_ or ()))
-        _write(out_file, record_text(record), force)
-    planned = len(record["outcome_payments"])
-    out.print(f"INDIGO project record written to {out_file} ({len(record['outcome_pricings'])} outcome lines, "
-              f"{len(record['outcome_payment_commitments'])} payers, {planned} planned quarterly payments)",
-              highlight=False, markup=False)
+        source = read_scenario_file(scenario, tuple(set_ or ()))
+        check_target(out_file, force)  # before the simulation, not after it
+    n = source.scenario.run.replications if replications is None else replications
+    with _handled("interrupted: nothing written"):
+        with _bar(quiet) as bar:
+            task = bar.add_task(f"Simulating {source.scenario.name} for planned payments", total=n)
+            planned = planned_for(source.scenario, n, progress=lambda k: _advance(bar, task, k))
+        record = export_project(source, planned)
+        write_target(out_file, record_text(record), force)
+    if not quiet:
+        out.print(f"INDIGO project record written to {out_file} ({len(record['outcome_pricings'])} outcome lines, "
+                  f"{len(record['outcome_payment_commitments'])} payers, {len(record['outcome_payments'])} planned "
+                  "quarterly payments)", highlight=False, markup=False)
 
 
 @app.command("import")
@@ -58,11 +61,11 @@ def import_(record: Annotated[Path, typer.Argument(help="INDIGO project record (
 
     Example: sib-sim indigo import wtw.indigo.json --out wtw_from_indigo.yaml
     """
-    from .indigo import import_record
+    from .indigo import import_record, write_target
 
     with _handled():
         skeleton, text = import_record(record)
-        _write(out_file, text, force)
+        write_target(out_file, text, force)
     out.print(f"Skeleton scenario written to {out_file}", highlight=False, markup=False)
     for remark in skeleton.remarks:
         out.print(remark, highlight=False, markup=False)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import UserError
@@ -27,20 +28,25 @@ def export_scenario(path: str | os.PathLike[str], replications: int | None = Non
                     overrides: tuple[str, ...] = ()) -> dict[str, Any]:
     """The INDIGO record of the scenario in `path`; planned payments are the mean over `replications`
     simulated replications (the scenario's run.replications by default; 0 leaves them out)."""
-    from ..experiment import run
     from ..io.scenario_file import read_scenario_file
 
     source = read_scenario_file(path, overrides)
-    scenario = source.scenario
-    planned = None
+    return export_project(source, planned_for(source.scenario, replications))
+
+
+def planned_for(scenario: Any, replications: int | None = None,
+                progress: Callable[[int], None] | None = None) -> PlannedPayments | None:
+    """Simulate the scenario for its planned payments (None for 0 replications)."""
+    from ..defaults import MAX_REPLICATIONS
+    from ..experiment import run
+
     n = scenario.run.replications if replications is None else replications
-    if n < 0:
-        raise UserError("replications must be 0 or more", field="--replications")
-    if n > 0:
-        results = run(scenario, replications=n)
-        planned = planned_payments(results.monthly, [line.id for line in scenario.contract.outcomes], n,
-                                   scenario.run.seed)
-    return export_project(source, planned)
+    if not 0 <= n <= MAX_REPLICATIONS:
+        raise UserError(f"replications must be from 0 to {MAX_REPLICATIONS}", field="--replications")
+    if n == 0:
+        return None
+    results = run(scenario, replications=n, progress=progress)
+    return planned_payments(results.monthly, [line.id for line in scenario.contract.outcomes], n, results.seed)
 
 
 def record_text(record: dict[str, Any]) -> str:
@@ -52,6 +58,25 @@ def import_record(path: str | os.PathLike[str]) -> tuple[Skeleton, str]:
     record = read_record(os.fspath(path))
     skeleton = import_project(record)
     return skeleton, render(skeleton, f"Skeleton scenario from the INDIGO record {Path(path).name}")
+
+
+def check_target(path: str | os.PathLike[str], force: bool = False) -> None:
+    """Refuse, before any work, a path that `write_target` would refuse: a folder, or an existing file
+    that sib_sim did not write (unless `force`)."""
+    file, shown = Path(path), os.fspath(path)
+    if file.is_dir():
+        raise UserError("this is a folder; give a file name", where=shown)
+    if os.path.lexists(file) and not (force or written_by_sib_sim(file)):
+        raise UserError("file exists; sib_sim never writes over a file it did not make", where=shown,
+                        hint="choose another path, or pass --force to overwrite it")
+
+
+def write_target(path: str | os.PathLike[str], text: str, force: bool = False) -> None:
+    """Write a new file, or replace one that `indigo export`/`import` wrote (any other needs `force`),
+    never through a planted symbolic link (see io.output_folder.write_new_file)."""
+    from ..io.output_folder import write_new_file
+
+    write_new_file(path, text, force or written_by_sib_sim(path))
 
 
 def written_by_sib_sim(path: str | os.PathLike[str]) -> bool:
@@ -75,6 +100,6 @@ def written_by_sib_sim(path: str | os.PathLike[str]) -> bool:
     return isinstance(mark, str) and mark.startswith("sib_sim ")
 
 
-__all__ = ["PlannedPayments", "Record", "Skeleton", "check_schema", "export_project", "export_scenario",
-           "import_project", "import_record", "planned_payments", "project_schema", "read_record", "record_text",
-           "render", "written_by_sib_sim"]
+__all__ = ["PlannedPayments", "Record", "Skeleton", "check_schema", "check_target", "export_project",
+           "export_scenario", "import_project", "import_record", "planned_for", "planned_payments", "project_schema",
+           "read_record", "record_text", "render", "write_target", "written_by_sib_sim"]

@@ -78,3 +78,17 @@ def test_bad_input_is_one_message_and_exit_2(tmp_path):
     assert missing.exit_code == 2 and "scenario file not found" in missing.stderr
     negative = invoke("export", WTW, "--out", tmp_path / "r.json", "--replications", "-1")
     assert negative.exit_code == 2 and not (tmp_path / "r.json").exists()
+
+
+def test_export_refuses_a_users_file_before_simulating(tmp_path, monkeypatch):
+    import sib_sim.indigo as indigo
+
+    def never(*args, **kwargs):
+        raise AssertionError("simulated although the output would be refused")
+
+    monkeypatch.setattr(indigo, "planned_for", never)
+    mine = tmp_path / "mine.json"
+    mine.write_text("{}")
+    result = invoke("export", WTW, "--out", mine)
+    assert result.exit_code == 2 and "file exists" in result.stderr and mine.read_text() == "{}"
+    assert invoke("export", WTW, "--out", tmp_path).exit_code == 2  # a folder
