@@ -47,9 +47,14 @@ def export_(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.",
         record = export_project(source, planned)
         write_target(out_file, record_text(record), force)
     if not quiet:
-        out.print(f"INDIGO project record written to {out_file} ({len(record['outcome_pricings'])} outcome lines, "
-                  f"{len(record['outcome_payment_commitments'])} payers, {len(record['outcome_payments'])} planned "
-                  "quarterly payments)", highlight=False, markup=False)
+        counts = [_count(len(record["outcome_pricings"]), "outcome line"),
+                  _count(len(record["outcome_payment_commitments"]), "payer"),
+                  _count(len(record["outcome_payments"]), "planned quarterly payment")]
+        out.print(f"INDIGO project record written to {out_file} ({', '.join(counts)})", highlight=False, markup=False)
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" + ("" if n == 1 else "s")
 
 
 @app.command("import")

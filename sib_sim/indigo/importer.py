@@ -48,6 +48,10 @@ def _from_extension(record: Record) -> Skeleton:
                            f"({EXTENSION_FORMAT})", hint="export the scenario again with this version of sib_sim")
     sections = {"run": Run, "contract": Contract, "finance": Finance}
     checked = {name: _validated(record, (EXTENSION, name), model) for name, model in sections.items()}
+    payer_ids = [p.id for p in checked["contract"].payers]
+    if checked["finance"].commissioner.payer not in payer_ids:
+        raise record.error((EXTENSION, "finance", "commissioner", "payer"),
+                           f"{checked['finance'].commissioner.payer!r} is not one of the contract's payers {payer_ids}")
     name = _get(record, (EXTENSION, "name"), str)
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
         raise record.error((EXTENSION, "name"), f"{name!r} is not a scenario name (letters, digits, _ . -)")

@@ -187,6 +187,10 @@ def test_a_bad_term_in_the_extension_names_its_path_and_line(tmp_path):
     assert error.field == "$.sib_sim.contract.outcomes[0].price"
     line = next(i for i, t in enumerate(text.splitlines(), 1) if t.strip().startswith('"price": -1'))
     assert error.where.startswith(f"{tmp_path / 'bad.json'}:{line}:")
+    record["sib_sim"]["contract"]["outcomes"][0]["price"] = 270
+    record["sib_sim"]["finance"]["commissioner"]["payer"] = "nhs"
+    error = fails(write(tmp_path, json.dumps(record)))
+    assert error.field == "$.sib_sim.finance.commissioner.payer" and "'nhs' is not one of" in error.message
     record["sib_sim"]["format"] = 99
     assert "format 99" in fails(write(tmp_path, json.dumps(record))).message
 
