@@ -53,7 +53,7 @@ def render(skeleton: Skeleton, title: str) -> str:
         head.append(f"# {remark}")
     fill = skeleton.fill_list()
     if fill:
-        head += ["#", "# TO FILL before this scenario runs (sib-sim validate points at each one):"]
+        head += ["#", "# TO FILL before this scenario runs (sib-sim validate points at the first one left):"]
         head += [f"#   - {line}" for line in fill]
     body: list[str] = []
     for key, value in skeleton.data.items():
