@@ -92,3 +92,17 @@ def test_export_refuses_a_users_file_before_simulating(tmp_path, monkeypatch):
     result = invoke("export", WTW, "--out", mine)
     assert result.exit_code == 2 and "file exists" in result.stderr and mine.read_text() == "{}"
     assert invoke("export", WTW, "--out", tmp_path).exit_code == 2  # a folder
+
+
+def test_a_planted_symbolic_link_is_refused_and_never_followed(exported, tmp_path):
+    victim = tmp_path / "victim.yaml"
+    link = tmp_path / "link.yaml"
+    link.symlink_to(victim)  # dangling: writing through it would create the victim
+    assert invoke("import", exported / "wtw.json", "--out", link).exit_code == 2
+    assert invoke("import", exported / "wtw.json", "--out", link, "--force").exit_code == 0
+    assert not victim.exists() and link.is_file() and not link.is_symlink()
+    own = tmp_path / "own.yaml"
+    assert invoke("import", exported / "wtw.json", "--out", own).exit_code == 0
+    pointer = tmp_path / "pointer.yaml"
+    pointer.symlink_to(own)  # even a link to sib-sim's own file is not written through
+    assert invoke("import", exported / "wtw.json", "--out", pointer).exit_code == 2
