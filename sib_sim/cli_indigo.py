@@ -33,7 +33,8 @@ def export_(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.",
 
     Example: sib-sim indigo export scenarios/ways_to_wellness.yaml --out wtw.indigo.json
     """
-    from .indigo import check_target, export_project, planned_for, record_text, write_target
+    from .indigo import export_project, planned_for, record_text
+    from .io.indigo_files import check_target, write_target
     from .io.scenario_file import read_scenario_file
 
     with _handled():
@@ -66,7 +67,8 @@ def import_(record: Annotated[Path, typer.Argument(help="INDIGO project record (
 
     Example: sib-sim indigo import wtw.indigo.json --out wtw_from_indigo.yaml
     """
-    from .indigo import import_record, write_target
+    from .indigo import import_record
+    from .io.indigo_files import write_target
 
     with _handled():
         skeleton, text = import_record(record)

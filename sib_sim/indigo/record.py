@@ -21,7 +21,6 @@ from ..errors import UserError
 
 JsonPath = tuple[str | int, ...]
 SCHEMA_FILE = Path(__file__).with_name("project_schema.json")
-MAX_RECORD_BYTES = 20_000_000  # INDIGO records are tens of kilobytes; refuse what cannot be one
 
 
 @dataclass(frozen=True)
@@ -51,22 +50,9 @@ def json_path(path: JsonPath) -> str:
     return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
 
 
-def read_record(filename: str) -> Record:
-    """Read and check an INDIGO project record: JSON, an object, valid against the schema."""
-    try:
-        raw = Path(filename).read_bytes()
-    except FileNotFoundError:
-        raise UserError("INDIGO file not found", where=filename) from None
-    except IsADirectoryError:
-        raise UserError("this is a directory, not an INDIGO project file", where=filename) from None
-    except OSError as error:
-        raise UserError(f"cannot read the file: {error.strerror}", where=filename) from None
-    if len(raw) > MAX_RECORD_BYTES:
-        raise UserError("too large to be an INDIGO project record", where=filename)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise UserError(f"not UTF-8 text ({error.reason})", where=filename) from None
+def parse_record(text: str, filename: str) -> Record:
+    """Parse and check an INDIGO project record: JSON, an object, valid against the schema.
+    (The file is read by sib_sim.io.indigo_files.)"""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -160,4 +146,4 @@ def _shown(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-__all__ = ["JsonPath", "Record", "SCHEMA_FILE", "check_schema", "json_path", "project_schema", "read_record"]
+__all__ = ["JsonPath", "Record", "SCHEMA_FILE", "check_schema", "json_path", "parse_record", "project_schema"]

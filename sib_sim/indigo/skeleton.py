@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Path = tuple[str | int, ...]
+SKELETON_MARK = "# Written by sib-sim indigo import."  # how io.indigo_files knows a skeleton it may replace
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def dotted(path: Path) -> str:
 
 def render(skeleton: Skeleton, title: str) -> str:
     """The YAML text of a skeleton: a header (where it came from, what to fill), then the data."""
-    head = [f"# {title}", "#", "# Written by sib-sim indigo import. Each value says where it came from (reference:)."]
+    head = [f"# {title}", "#", f"{SKELETON_MARK} Each value says where it came from (reference:)."]
     for remark in skeleton.remarks:
         head.append(f"# {remark}")
     fill = skeleton.fill_list()
