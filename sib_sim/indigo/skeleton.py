@@ -94,8 +94,23 @@ def _inline(value: Any) -> str | None:
     return _scalar(value)
 
 
+def _as_mapping(value: Annotated) -> dict[str, Any]:
+    """An annotated value too big for one line (a list of dated shares), as the block mapping
+    `value: ...` with its annotation keys beside it, which the loader reads the same way."""
+    out: dict[str, Any] = {"value": value.value}
+    if value.reference:
+        out["reference"] = value.reference
+    if value.assumption:
+        out["assumption"] = True
+    if value.note:
+        out["note"] = value.note
+    return out
+
+
 def _emit(out: list[str], key: str | None, value: Any, path: Path, depth: int, to_fill: dict[Path, str]) -> None:
     pad = "  " * depth
+    if isinstance(value, Annotated) and _inline(value.value) is None:
+        value = _as_mapping(value)
     lead = f"{pad}{json.dumps(key) if key is not None and not _plain_key(key) else key}:" if key is not None else None
     text = _inline(value)
     comment = f"  # TO FILL: {to_fill[path]}" if path in to_fill else ""
@@ -113,6 +128,8 @@ def _emit(out: list[str], key: str | None, value: Any, path: Path, depth: int, t
 
 def _emit_item(out: list[str], item: Any, path: Path, depth: int, to_fill: dict[Path, str]) -> None:
     pad = "  " * depth
+    if isinstance(item, Annotated) and _inline(item.value) is None:
+        item = _as_mapping(item)
     text = _inline(item) if not isinstance(item, dict) or not item else None
     if text is not None:
         comment = f"  # TO FILL: {to_fill[path]}" if path in to_fill else ""

@@ -1,6 +1,7 @@
 """sib-sim indigo export: the record validates against the INDIGO schema, and says what the scenario says."""
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import jsonschema
@@ -140,3 +141,17 @@ def test_planned_payments_are_the_mean_by_quarter_of_a_run_and_say_so(planned_re
     end = dt.date.fromisoformat(first["end_date"]["value"])
     assert day.day == 1 and (end + dt.timedelta(days=1)).month == (day.month + 2) % 12 + 1
     assert list(jsonschema.Draft7Validator(project_schema()).iter_errors(record)) == []
+
+
+def test_every_term_of_every_line_is_written_in_words(exported):
+    # thresholds, tiers, netting, suspensions, dated shares, claim timing: whatever a line sets
+    seen = set()
+    for source, record in exported.values():
+        for line, metric in zip(source.scenario.contract.outcomes, record["outcome_metrics"]):
+            target = metric["outcome_metric_target"]["value"]
+            full = line.model_dump(mode="json")
+            for key in line.model_dump(mode="json", exclude_defaults=True):
+                if key not in ("id", "description", "payers", "overflow_to", "price", "cap", "kind"):
+                    assert f"{key}: {json.dumps(full[key], separators=(', ', ': '))}" in target
+                    seen.add(key)
+    assert {"points", "share", "claim", "tiers", "cohorts", "outcome", "pooled"} <= seen

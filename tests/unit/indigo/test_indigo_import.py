@@ -204,3 +204,23 @@ def test_the_indigo_databases_api_answer_is_read_with_paths_as_in_the_file(tmp_p
     bad["project"]["data"]["outcome_metrics"][0]["id"] = 7
     error = fails(write(tmp_path, json.dumps(bad, indent=1), "api.json"))
     assert error.field == "$.project.data.outcome_metrics[0].id" and "must be a string" in error.message
+
+
+def test_suspensions_dated_shares_and_netting_come_back_exactly(tmp_path):
+    from sib_sim import with_overrides
+    from sib_sim.io.scenario_file import ScenarioFile
+
+    source = read_scenario_file(ROOT / "scenarios" / "ways_to_wellness.yaml")
+    changed = with_overrides(source.scenario, {
+        "contract.outcomes.wellbeing.suspended": [{"from_month": 60, "to_month": 66, "fee_per_month": 1000}],
+        "contract.outcomes.secondary_care.share": [{"from_month": 0, "share": 0.5}, {"from_month": 48, "share": 0.4}],
+        "contract.outcomes.secondary_care.netting": "cumulative",
+    })
+    record = export_project(ScenarioFile(changed, "changed.yaml", "", source.sources))
+    words = " ".join(m["outcome_metric_target"]["value"] for m in record["outcome_metrics"])
+    assert '"fee_per_month": 1000.0' in words and 'netting: "cumulative"' in words and '"share": 0.4' in words
+    (tmp_path / "r.json").write_text(record_text(record), encoding="utf-8")
+    _, text = import_record(tmp_path / "r.json")
+    model = changed.model_dump(mode="json", exclude_defaults=True, include=set(MODEL_SECTIONS))
+    (tmp_path / "back.yaml").write_text(text + yaml.safe_dump(model, sort_keys=False), encoding="utf-8")
+    assert read_scenario_file(tmp_path / "back.yaml").scenario == changed
