@@ -437,6 +437,9 @@ def schema(path: Annotated[Optional[Path], typer.Argument(help="Where to write t
 
 
 __import__("sib_sim.cli_vfm", fromlist=["register"]).register(app)  # sib-sim vfm (sib_sim/cli_vfm.py)
+from .cli_indigo import app as _indigo  # noqa: E402 - a command group in its own module, using the helpers above
+
+app.add_typer(_indigo, name="indigo")
 
 
 def main() -> None:  # pragma: no cover - console entry point (sib_sim.launch.main installs the handlers)
