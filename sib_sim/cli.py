@@ -436,6 +436,9 @@ def schema(path: Annotated[Optional[Path], typer.Argument(help="Where to write t
     out.print(f"JSON Schema written to {path}", highlight=False, markup=False)
 
 
+from . import cli_live  # noqa: E402,F401 - registers `actuals` and `project` on app
+
+
 def main() -> None:  # pragma: no cover - console entry point (sib_sim.launch.main installs the handlers)
     from .launch import main as launch
 
