@@ -65,7 +65,7 @@ def project(
     from .io.output_folder import check_folder
     from .io.projection_folder import write_projection_folder
     from .io.scenario_file import read_scenario_file
-    from .live.project import project as project_contract
+    from .live.projection import project as project_contract
     from .reports.projection_console import print_projection
 
     overrides = tuple(set_ or ())

@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..live.project import Projection
+from ..live.projection import Projection
 from ..live.tables import cap_binding, headline, parameter_shift, remaining_by_year
 from .results_folder import write_results_folder
 from .yaml_locations import Source

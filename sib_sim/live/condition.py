@@ -106,3 +106,39 @@ def conditioned_payments(contract: Contract, ledger: OutcomeLedger, actuals: Act
         claims.append(ClaimRecord(line.id, claim.period_start, claim.period_end, claim.claim_month, paid_month,
                                   claim.count, claim.value, earned, by_payer, None if split is None else split.area))
     return Payments(tuple(line_ids), tuple(payer_ids), paid, tuple(claims), tuple(caps.cuts), after_horizon)
+
+
+def scale_future(contract: Contract, payments: Payments, actuals: Actuals, factor: np.ndarray) -> Payments:
+    """Each path's payments after as-of, line by line, times `factor` (k, lines), then cut back
+    proportionally wherever that takes a payer, a line or the contract above its cap (what is left
+    of it after what has been paid). Claim records are scaled alike, so totals by payer and line agree."""
+    m = actuals.months
+    paid = payments.paid.copy()
+    old_future = paid[:, :, :, m:].copy()
+    paid[:, :, :, m:] *= factor[:, :, None, None]
+    after = payments.after_horizon * _mean_factor(payments, factor)
+    caps = starting_caps(contract, actuals, len(paid))
+    for j, payer in enumerate(contract.payers):
+        _cut(paid[:, :, j:j + 1, m:], caps.payers[payer.id])
+    for i, line in enumerate(contract.outcomes):
+        _cut(paid[:, i:i + 1, :, m:], caps.lines[line.id])
+    _cut(paid[:, :, :, m:], caps.contract)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(old_future.sum(axis=3) > 0, paid[:, :, :, m:].sum(axis=3) / old_future.sum(axis=3), 0.0)
+    lines = list(payments.line_ids)
+    claims = [c if c.paid_month < m else replace(c, paid_by_payer=c.paid_by_payer * ratio[:, lines.index(c.line)])
+              for c in payments.claims]
+    return replace(payments, paid=paid, claims=tuple(claims), after_horizon=after)
+
+
+def _mean_factor(payments: Payments, factor: np.ndarray) -> np.ndarray:
+    weights = payments.paid.sum(axis=(2, 3)) + 1e-12
+    return (factor * weights).sum(axis=1) / weights.sum(axis=1)
+
+
+def _cut(block: np.ndarray, room: np.ndarray) -> None:
+    """Scale block (k, ..., months) in place so that each path's sum is at most its room."""
+    total = block.sum(axis=tuple(range(1, block.ndim)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scale = np.where(total > room, np.maximum(room, 0.0) / np.where(total > 0, total, 1.0), 1.0)
+    block *= scale.reshape((-1,) + (1,) * (block.ndim - 1))

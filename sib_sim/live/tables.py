@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ..calendar import add_months, by_financial_year
-from .project import Projection, values_of
+from .projection import Projection, values_of
 
 AFTER_HORIZON = "after the horizon"
 

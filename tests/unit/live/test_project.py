@@ -16,8 +16,8 @@ from sib_sim.experiment import simulate
 from sib_sim.finance import cash_flows
 from sib_sim.io.actuals_folder import write_actuals_folder
 from sib_sim.live.actuals import history_of_path
-from sib_sim.live.condition import conditioned_payments, splice_ledger, starting_caps, take_ledger
-from sib_sim.live.project import project, projection_seed
+from sib_sim.live.condition import conditioned_payments, scale_future, splice_ledger, starting_caps, take_ledger
+from sib_sim.live.projection import project, projection_seed
 from sib_sim.live.smc import fit_surrogate, normals, sample_posterior
 from sib_sim.live.tables import cap_binding, investor_multiple, parameter_shift, remaining_by_year
 
@@ -73,6 +73,20 @@ def test_payments_already_made_count_against_a_cap(small, truth):
     assert own.paid_total > 10_000
     np.testing.assert_allclose(again.total, own.paid_total + 1000.0, atol=1e-6)
     np.testing.assert_allclose(again.paid[:, :, :, :60], np.broadcast_to(own.paid, again.paid[:, :, :, :60].shape))
+
+
+def test_future_scaled_up_stays_within_every_cap(small, truth):
+    ledger, payments, flows = truth
+    own = history_of_path(small, ledger, payments, flows, MONTHS, index=0)
+    conditioned = conditioned_payments(small.contract, splice_ledger(ledger, own), own)
+    scaled = scale_future(small.contract, conditioned, own, np.full((3, 2), 50.0))
+    by_payer = scaled.paid.sum(axis=(1, 3))
+    for j, payer in enumerate(small.contract.payers):
+        assert np.all(by_payer[:, j] <= payer.cap + 1e-6)
+    assert np.all(scaled.paid.sum(axis=(1, 2, 3)) <= small.contract.cap + 1e-6)
+    np.testing.assert_allclose(scaled.paid[:, :, :, :MONTHS], conditioned.paid[:, :, :, :MONTHS])
+    for payer, total in scaled.by_payer().items():  # claim records scaled alike
+        np.testing.assert_allclose(total, by_payer[:, list(scaled.payer_ids).index(payer)], rtol=1e-9, atol=1e-6)
 
 
 def test_projection_seeds_are_never_the_historys(small, actuals):

@@ -5,9 +5,13 @@
 2. A synthetic likelihood of the history's summaries (live/summaries.py), fitted over the paths,
    sampled by tempered SMC with resample-and-move (live/smc.py); refitted once over paths
    simulated at that first posterior.
-3. Fresh paths at `particles` posterior parameter sets, with the history replaced by the actuals where it is observed and
-   the caps starting from what has been paid (live/condition.py), priced and financed by the same
-   contract and finance code as `run`.
+3. The projection's paths: the prior paths resampled by their likelihood while that keeps enough
+   of them (importance sampling), else fresh paths at the posterior's parameters (resample and
+   move); in each, the history replaced by the actuals where it is observed and the caps starting
+   from what has been paid (live/condition.py), priced by the same contract code as `run`.
+4. Each path's future payments, line by line, moved by a regression adjustment from its own
+   simulated history to the actual one (live/adjust.py), within the caps; then financed by the same
+   finance code as `run`.
 
 Projections draw from seeds of their own: `seed`, by default one derived from the scenario's seed
 and the as-of month, and never the seed of the history (the actuals' source) or of the scenario.
@@ -31,7 +35,8 @@ from ..measure import OutcomeLedger
 from ..rng import streams
 from ..scenario import Scenario
 from .actuals import Actuals
-from .condition import conditioned_payments, splice_ledger, take_ledger
+from .adjust import adjusted
+from .condition import conditioned_payments, scale_future, splice_ledger, take_ledger
 from .smc import Stage, ess, fit_surrogate, normals, sample_posterior, systematic
 from .summaries import summarise_actuals, summarise_paths
 
@@ -123,7 +128,7 @@ def project(scenario: Scenario, actuals: Actuals, particles: int = 200, seed: in
     `particles`: paths for the prior and for each later round; `smc_particles`: particles of the SMC
     on the synthetic likelihood (no simulation each); `refine`: refit the likelihood near the first
     posterior before the final paths. When the prior paths, weighted by the likelihood of their
-    parameters, keep an effective sample size of at least `pool_ess` x their number, they are
+    parameters, keep an effective sample size of at least `pool_ess` x `particles`, they are
     resampled as the projection's paths and nothing more is simulated (importance sampling); below
     that, fresh paths are simulated at the SMC's posterior parameters (resample and move)."""
     _check_matches(scenario, actuals)
@@ -139,7 +144,7 @@ def project(scenario: Scenario, actuals: Actuals, particles: int = 200, seed: in
     log_w = surrogate.log_likelihood(batch.z)
     weights = np.exp(log_w - log_w.max())
     pool = ess(weights)
-    if pool >= pool_ess * len(batch.z):
+    if pool >= pool_ess * particles:
         index = systematic(weights, rng)[np.argsort(rng.random(len(batch.z)))[:particles]]
         return _condition(scenario, actuals, seed, batch, batch.z[index], take_ledger(batch.ledger, index),
                           s_fit[index], (rounds[0][1],), tuple(names), observed[0], pool)
@@ -161,6 +166,8 @@ def _condition(scenario: Scenario, actuals: Actuals, seed: int, batch: PriorBatc
                observed: np.ndarray, pool_ess: float) -> Projection:
     ledger = splice_ledger(paths, actuals)
     payments = conditioned_payments(scenario.contract, ledger, actuals)
+    payments = scale_future(scenario.contract, payments, actuals, _line_factors(payments, predicted, observed,
+                                                                                actuals.months))
     flows = cash_flows(scenario, payments, ledger)
     table = replications_table(np.arange(ledger.n_replications), ledger, payments, flows)
     results = Results(scenario, seed, table, monthly_streams(ledger, payments, flows),
@@ -168,6 +175,17 @@ def _condition(scenario: Scenario, actuals: Actuals, seed: int, batch: PriorBatc
     paths_ = parameter_paths(scenario) if scenario.run.uncertainty else []
     return Projection(scenario, actuals, seed, paths_, batch.z, z, rounds, names, observed, predicted, pool_ess,
                       results, payments, flows)
+
+
+def _line_factors(payments: Payments, predicted: np.ndarray, observed: np.ndarray, months: int) -> np.ndarray:
+    """(k, lines): each path's regression-adjusted future payments of each line over its own (live/adjust.py)."""
+    future = payments.paid[:, :, :, months:].sum(axis=(2, 3))
+    factor = np.ones_like(future)
+    for i in range(future.shape[1]):
+        y = future[:, i]
+        moved = np.maximum(adjusted(y, predicted, observed), 0.0)
+        factor[:, i] = np.where(y > 0, moved / np.where(y > 0, y, 1.0), 1.0)
+    return factor
 
 
 def _check_matches(scenario: Scenario, actuals: Actuals) -> None:
