@@ -10,7 +10,7 @@ from rich.table import Table
 from ..live.tables import cap_binding, headline, parameter_shift, remaining_by_year
 
 if TYPE_CHECKING:
-    from ..live.project import Projection
+    from ..live.projection import Projection
 
 
 def print_projection(console: Console, projection: Projection) -> None:

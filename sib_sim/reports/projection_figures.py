@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from .figures import BLUE, GREY, _dates, _fan, _money_ticks, _new_figure
 
 if TYPE_CHECKING:
-    from ..live.project import Projection
+    from ..live.projection import Projection
 
 
 def projection_fan(projection: Projection) -> Figure:
