@@ -14,7 +14,7 @@ from ..contract import Payments
 from ..measure import OutcomeLedger
 from .actuals import Actuals
 
-RECENT_MONTHS = 12  # referrals in the last year: the current rate, which the future inherits
+RECENT_MONTHS = 12  # the last year's referrals, Stars and hospital costs: the present the future inherits
 
 
 def summarise_arrays(s: dict[str, np.ndarray], paid_by_line: np.ndarray, months: int,
@@ -25,10 +25,16 @@ def summarise_arrays(s: dict[str, np.ndarray], paid_by_line: np.ndarray, months:
     def total(name: str) -> np.ndarray:
         return s[name][:, w].sum(axis=1)
 
+    recent = slice(max(0, months - RECENT_MONTHS), months)
+
+    def last_year(name: str) -> np.ndarray:
+        return s[name][:, recent].sum(axis=1)
+
     returns, change = total("star_followups"), total("star_change_sum")
+    recent_returns = last_year("star_followups")
     out = {
         "referrals": total("referrals"),
-        "referrals_last_year": s["referrals"][:, max(0, months - RECENT_MONTHS):months].sum(axis=1),
+        "referrals_last_year": last_year("referrals"),
         "engaged": total("engaged"),
         "ended": total("completed") + total("disengaged"),
         "gave_up": total("gave_up"),
@@ -36,11 +42,18 @@ def summarise_arrays(s: dict[str, np.ndarray], paid_by_line: np.ndarray, months:
         "waiting_now": s["waiting"][:, months - 1],
         "star_returns": returns,
         "star_mean_change": np.where(returns > 0, change / np.where(returns > 0, returns, 1.0), 0.0),
+        "star_mean_change_last_year": np.where(recent_returns > 0, last_year("star_change_sum") /
+                                               np.where(recent_returns > 0, recent_returns, 1.0), 0.0),
     }
     if hospital:
         comparison = total("hospital_comparison_cost")
         out["hospital_cost_ratio"] = np.where(comparison > 0, total("hospital_treated_cost") /
                                               np.where(comparison > 0, comparison, 1.0), 1.0)
+        # the last year's ratio: the same patients' hospital use goes on into the future
+        recent_comparison = last_year("hospital_comparison_cost")
+        out["hospital_cost_ratio_last_year"] = np.where(
+            recent_comparison > 0, last_year("hospital_treated_cost") /
+            np.where(recent_comparison > 0, recent_comparison, 1.0), 1.0)
     for i in range(paid_by_line.shape[1]):
         out[f"paid_line_{i}"] = paid_by_line[:, i, w].sum(axis=1)
     names = list(out)
