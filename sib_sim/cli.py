@@ -437,6 +437,7 @@ def schema(path: Annotated[Optional[Path], typer.Argument(help="Where to write t
 
 
 __import__("sib_sim.cli_vfm", fromlist=["register"]).register(app)  # sib-sim vfm (sib_sim/cli_vfm.py)
+from . import cli_live  # noqa: E402,F401 - registers `actuals` and `project` on app
 from .cli_indigo import app as _indigo  # noqa: E402 - a command group in its own module, using the helpers above
 
 app.add_typer(_indigo, name="indigo")

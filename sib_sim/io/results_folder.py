@@ -84,7 +84,7 @@ def write_results_folder(results: Results, out_dir: str | Path, scenario_path: s
                          scenario_sha256: str | None = None, overrides: tuple[str, ...] = (),
                          figures: Callable[[Results], dict] | None = None,
                          sources: Mapping[str, Source] | None = None, report: bool = True,
-                         force: bool = False) -> Path:
+                         force: bool = False, extra: Mapping[str, str] | None = None) -> Path:
     """Write the whole folder, replacing any previous one only once the new one is complete.
 
     Always: summary.json, replications.csv, cashflows.csv, budget_exposure.csv, workbook.xlsx, scenario.json.
@@ -92,6 +92,7 @@ def write_results_folder(results: Results, out_dir: str | Path, scenario_path: s
     read_scenario_file) feeds the assumptions tables (sources.json); `report` adds report.html,
     rendered from the folder's own files so that `sib-sim report DIR` gives the same page later.
     `force`: write into an existing folder sib_sim did not write (see output_folder).
+    `extra`: more files, name -> text (a projection's tables), written with the rest.
     """
     with staged_folder(out_dir, "results", force) as staging:
         document = summary_document(results, scenario_path, scenario_sha256, overrides)
@@ -107,6 +108,8 @@ def write_results_folder(results: Results, out_dir: str | Path, scenario_path: s
                           staging / "figures")
         write_workbook(results, staging / "workbook.xlsx", dict(sources) if sources else None)
         _write_json(staging / "scenario.json", results.scenario.model_dump(mode="json"))
+        for name, text in (extra or {}).items():
+            (staging / name).write_text(text, encoding="utf-8")
         if sources:
             _write_json(staging / "sources.json", {path: asdict(source) for path, source in sources.items()})
         if report:
