@@ -79,6 +79,8 @@ def organisation_ids(source: ScenarioFile) -> dict[str, str]:
     """sib_sim's party -> organisation id: a payer whose references name one INDIGO organisation id
     keeps it; everyone else gets sib_sim's own (INDIGO ids are given by the GO Lab, not made up)."""
     ids = {"investor": "SIBSIM-ORG-investor", "provider": "SIBSIM-ORG-provider"}
+    for tranche in source.scenario.finance.investors or []:
+        ids[f"investor.{tranche.id}"] = f"SIBSIM-ORG-investor-{tranche.id}"
     for i, payer in enumerate(source.scenario.contract.payers):
         texts = [s.reference or "" for p, s in source.sources.items() if p.startswith(f"contract.payers.{i}.")]
         texts += [s.note or "" for p, s in source.sources.items() if p.startswith(f"contract.payers.{i}.")]
@@ -104,7 +106,7 @@ def _dates(scenario: Scenario) -> dict[str, Any]:
 
 def _overall_finance(scenario: Scenario) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    commitment = scenario.finance.investor.commitment
+    commitment = sum(tranche.commitment for _, tranche in _tranches(scenario))
     if commitment > 0:
         out["total_investment_commitment"] = {"currency": _value(scenario.currency),
                                               "amount": {"exact": _value(float(commitment))}}
@@ -117,8 +119,11 @@ def _overall_finance(scenario: Scenario) -> dict[str, Any]:
 
 def _organisations(scenario: Scenario, ids: dict[str, str]) -> list[dict[str, Any]]:
     orgs = [{"id": ids[f"payer.{p.id}"], "name": _value(p.name or p.id)} for p in scenario.contract.payers]
-    if scenario.finance.investor.commitment > 0:
-        orgs.append({"id": ids["investor"], "name": _value("The investor (not named in the scenario)")})
+    for key, tranche in _tranches(scenario):
+        if tranche.commitment > 0:
+            name = getattr(tranche, "name", "") or ("The investor" if key == "investor" else f"Tranche {tranche.id}")
+            orgs.append({"id": ids[key], "name": _value(f"{name} (not named in the scenario)"
+                                                        if key == "investor" else name)})
     orgs.append({"id": ids["provider"], "name": _value("The service provider (not named in the scenario)")})
     return orgs
 
@@ -149,23 +154,47 @@ def _commitment(scenario: Scenario, payer: Any, ids: dict[str, str]) -> dict[str
     return item
 
 
+def _tranches(scenario: Scenario) -> list[tuple[str, Any]]:
+    """(organisation key, investor) for the single investor or each tranche of a capital stack."""
+    finance = scenario.finance
+    if finance.investors is not None:
+        return [(f"investor.{tranche.id}", tranche) for tranche in finance.investors]
+    return [("investor", finance.investor)]
+
+
 def _investments(scenario: Scenario, ids: dict[str, str]) -> list[dict[str, Any]]:
-    investor = scenario.finance.investor
-    if investor.commitment <= 0:
-        return []
-    item: dict[str, Any] = {"id": "investment1", "organisation_id": _value(ids["investor"]),
-                            "investment_commitment": {"currency": _value(scenario.currency),
-                                                      "amount": {"exact": _value(float(investor.commitment))}}}
-    cap = investor.return_cap
-    if cap.irr is not None:
-        item["maximum_potential_return_type"] = _value("IRR")
-        item["maximum_potential_return"] = _value(round(cap.irr * 100, 10))
-        capped = f"returns capped at an IRR of {cap.irr:.4g}"
-    else:
-        capped = f"distributions capped at {cap.multiple:g} times the capital drawn"
-    item["notes"] = (f"sib_sim: drawn {investor.drawdown.replace('_', ' ')}, {capped}; surplus above the cap split "
-                     f"{_split(scenario)}.")
-    return [item]
+    items = []
+    for key, investor in _tranches(scenario):
+        if investor.commitment <= 0:
+            continue
+        item: dict[str, Any] = {"id": f"investment{len(items) + 1}", "organisation_id": _value(ids[key]),
+                                "investment_commitment": {"currency": _value(scenario.currency),
+                                                          "amount": {"exact": _value(float(investor.commitment))}}}
+        item["notes"] = f"sib_sim: {_investment_terms(scenario, investor)}."
+        items.append(item)
+        cap = investor.return_cap
+        if cap is not None and cap.irr is not None:
+            item["maximum_potential_return_type"] = _value("IRR")
+            item["maximum_potential_return"] = _value(round(cap.irr * 100, 10))
+    return items
+
+
+def _investment_terms(scenario: Scenario, investor: Any) -> str:
+    """The terms INDIGO has no field for, in words (the extension keeps them exactly)."""
+    words = [f"drawn {investor.drawdown.replace('_', ' ')}"]
+    interest, cap = getattr(investor, "interest", None), investor.return_cap
+    if interest is not None:
+        words.append(f"a loan at {interest.rate:.4g} a year, interest {interest.payment.replace('_', ' ')}")
+    elif cap is not None and cap.irr is not None:
+        words.append(f"returns capped at an IRR of {cap.irr:.4g}")
+    elif cap is not None:
+        words.append(f"distributions capped at {cap.multiple:g} times the capital drawn")
+    if getattr(investor, "seniority", None) is not None and scenario.finance.investors is not None:
+        words.append(f"seniority {investor.seniority}" + (", first loss" if investor.first_loss else ""))
+        if investor.guarantee is not None:
+            words.append(f"guarantee: {json.dumps(investor.guarantee.model_dump(mode='json'))}")
+    words.append(f"surplus above the cap split {_split(scenario)}")
+    return "; ".join(words)
 
 
 def _split(scenario: Scenario) -> str:

@@ -155,9 +155,10 @@ def _conflicts(record: Record, contract: Any, finance: Any) -> list[str]:
         said.append(f"INDIGO's maximum potential outcome payment is {overall:,.2f}, the extension's contract cap "
                     f"{contract.cap}; the extension's is used")
     commitment = _number(record, ("overall_project_finance", "total_investment_commitment", "amount", "exact", "value"))
-    if commitment is not None and commitment != finance.investor.commitment:
+    committed = sum(t.commitment for t in (finance.investors if finance.investors is not None else [finance.investor]))
+    if commitment is not None and commitment != committed:
         said.append(f"INDIGO's total investment commitment is {commitment:,.2f}, the extension's "
-                    f"{finance.investor.commitment:,.2f}; the extension's is used")
+                    f"{committed:,.2f}; the extension's is used")
     prices = {line.id: unit_price(line) for line in contract.outcomes}
     for i, item in enumerate(_get(record, ("outcome_pricings",), list, [])):
         metric = _string(record, ("outcome_pricings", i, "outcome_metric_id", "value"))

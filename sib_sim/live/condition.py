@@ -21,7 +21,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..contract import Payments, apply_contract  # noqa: F401 - apply_contract: the rules this mirrors
+from ..contract import Payments
 from ..contract import _pending_claims  # the contract's own claims, in the order caps take them
 from ..contract.caps import CapState
 from ..contract.records import ClaimRecord
@@ -76,7 +76,7 @@ def starting_caps(contract: Contract, actuals: Actuals, n: int) -> CapState:
 def conditioned_payments(contract: Contract, ledger: OutcomeLedger, actuals: Actuals) -> Payments:
     """Payments: the actual ones to as-of, then the paths' later claims under what is left of each cap.
 
-    The loop is contract.apply_contract's, from as-of on: claims paid by as-of are the actuals'."""
+    The loop is contract.apply_contract's (keep the two alike), from as-of on: claims paid by as-of are the actuals'."""
     n, horizon, m = ledger.n_replications, ledger.horizon_months, actuals.months
     payer_ids = [p.id for p in contract.payers]
     line_ids = [o.id for o in contract.outcomes]
@@ -88,7 +88,7 @@ def conditioned_payments(contract: Contract, ledger: OutcomeLedger, actuals: Act
                           np.full(n, actuals.claimed[i].sum()),
                           np.broadcast_to(actuals.paid[i].sum(axis=1), (n, len(payer_ids))).copy())
               for i, line in enumerate(line_ids)]
-    for line_index, claim, split in _pending_claims(contract, ledger):
+    for line_index, claim, split, _fee in _pending_claims(contract, ledger):
         line = contract.outcomes[line_index]
         paid_month = claim.claim_month + line.claim.payment_lag_months
         month = int(np.floor(paid_month))

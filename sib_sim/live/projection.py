@@ -195,3 +195,8 @@ def _check_matches(scenario: Scenario, actuals: Actuals) -> None:
         raise UserError("the actuals' outcome lines and payers are not the scenario's", field="actuals")
     if actuals.start_date != scenario.run.start_date:
         raise UserError("the actuals start in another month than the scenario", field="actuals")
+    if scenario.contract.participant_cap is not None:
+        # The actuals hold payments by line and payer, not by participant, so what each participant
+        # has left under the cap at as-of is unknown.
+        raise UserError("project cannot yet re-project a contract with a participant_cap: the actuals do not "
+                        "say what each participant has been paid", field="contract.participant_cap")

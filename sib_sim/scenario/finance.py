@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import model_validator
 
 from .base import FieldError, Money, NonNegative, Positive, Probability, Section
 from .finance_stack import Guarantor, MonthIndex, ReturnCap, ScheduledDraw, Tranche, check_stack
