@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeAlias
 
-import numpy as np
+from ..lazy_numpy import np
 
 from ..fields import FieldError
 from .lines import Claim, DatedPrice, DatedShare, LineBase
@@ -161,7 +161,8 @@ def suspension_fees(line: LineBase, horizon_months: int, n: int) -> list[Pending
     return claims
 
 
-Earned = tuple[np.ndarray, np.ndarray, np.ndarray]  # (count, value, earned) over replications
+# (count, value, earned) over replications; a string, so defining it does not import numpy
+Earned: TypeAlias = "tuple[np.ndarray, np.ndarray, np.ndarray]"
 
 
 def periodic_claims(line: LineBase, ledger: Ledger, price: float | list[DatedPrice] | list[DatedShare],

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
+from ..lazy_numpy import np
 from pydantic import Field, model_validator
 
 from ..errors import UserError

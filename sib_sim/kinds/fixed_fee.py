@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Literal
 
-import numpy as np
+from ..lazy_numpy import np
 
 from ..fields import Money
 from .claims import Earned, Kind, Ledger, PendingClaim, Row, add_to_series, no_needs, periodic_claims

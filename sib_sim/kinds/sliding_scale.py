@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Literal
 
-import numpy as np
+from ..lazy_numpy import np
 from pydantic import Field, model_validator
 
 from ..fields import FieldError, Probability

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-import numpy as np
+from ..lazy_numpy import np
 
 # Values within one part in a billion of a threshold count as reaching it: far below any difference
 # a contract can mean (a penny in ten million pounds), far above float rounding (1e-16).

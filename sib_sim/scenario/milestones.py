@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-import numpy as np
+from ..lazy_numpy import np
 from pydantic import Field, model_validator
 
 from .base import FieldError, Identifier, Months, NonNegative, Positive, Probability, Section

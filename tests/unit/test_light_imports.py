@@ -58,3 +58,12 @@ def test_the_public_api_still_resolves_every_name():
 
 def test_console_tables_draw_nothing():
     assert "matplotlib" not in loaded_after("import sib_sim.reports.console")
+
+
+def test_validating_the_shipped_scenario_needs_neither_numpy_nor_scipy(wtw_path):
+    # The range check's enclosing interval, libyaml and numpy imported on first use (lazy_numpy) keep
+    # `validate` to the libraries that read and check the file.
+    code = (f"import sys\nfrom sib_sim.cli import app\nsys.argv = ['sib-sim', 'validate', {str(wtw_path)!r}]\n"
+            "try:\n    app()\nexcept SystemExit as e:\n    assert e.code in (0, None), e.code\n"
+            "assert 'numpy' not in sys.modules and 'scipy' not in sys.modules, 'numpy or scipy loaded'")
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
