@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import model_validator
 
 from .base import FieldError, Money, NonNegative, Positive, Probability, Section
-from .finance_stack import Guarantor, MonthIndex, ReturnCap, ScheduledDraw, Tranche, check_stack
+from .finance_stack import Guarantor, MonthIndex, ReturnCap, ScheduledDraw, Tranche, check_drawdown, check_stack
 
 ShortfallPolicy = Literal["scale_back", "provider_absorbs", "commissioner_tops_up"]
 
@@ -41,15 +41,7 @@ class Investor(Section):
 
     @model_validator(mode="after")
     def _schedule(self) -> "Investor":
-        if self.drawdown == "schedule" and not self.drawdown_schedule:
-            raise FieldError(("drawdown_schedule",), "drawdown: schedule needs a drawdown_schedule "
-                                                     "(a list of {month, amount})")
-        if self.drawdown == "as_needed" and self.drawdown_schedule:
-            raise FieldError(("drawdown",), "a drawdown_schedule is used only with drawdown: schedule")
-        months = [d.month for d in self.drawdown_schedule]
-        for i, month in enumerate(months):
-            if month in months[:i]:
-                raise FieldError(("drawdown_schedule", i, "month"), f"month {month} is scheduled twice")
+        check_drawdown(self.drawdown, self.drawdown_schedule)
         return self
 
 

@@ -89,16 +89,22 @@ class Tranche(Section):
         if self.interest is not None and self.return_cap is not None:
             raise FieldError(("return_cap",), "a loan's return is its interest: give interest or return_cap, "
                                               "not both")
-        if self.drawdown == "schedule" and not self.drawdown_schedule:
-            raise FieldError(("drawdown_schedule",), "drawdown: schedule needs a drawdown_schedule "
-                                                     "(a list of {month, amount})")
-        if self.drawdown == "as_needed" and self.drawdown_schedule:
-            raise FieldError(("drawdown",), "a drawdown_schedule is used only with drawdown: schedule")
-        months = [d.month for d in self.drawdown_schedule]
-        for i, month in enumerate(months):
-            if month in months[:i]:
-                raise FieldError(("drawdown_schedule", i, "month"), f"month {month:g} is scheduled twice")
+        check_drawdown(self.drawdown, self.drawdown_schedule)
         return self
+
+
+def check_drawdown(drawdown: str, schedule: list[ScheduledDraw]) -> None:
+    """A drawdown schedule is given exactly when drawdown is `schedule`, each month at most once
+    (for the single investor and for every tranche alike)."""
+    if drawdown == "schedule" and not schedule:
+        raise FieldError(("drawdown_schedule",), "drawdown: schedule needs a drawdown_schedule "
+                                                 "(a list of {month, amount})")
+    if drawdown == "as_needed" and schedule:
+        raise FieldError(("drawdown",), "a drawdown_schedule is used only with drawdown: schedule")
+    months = [d.month for d in schedule]
+    for i, month in enumerate(months):
+        if month in months[:i]:
+            raise FieldError(("drawdown_schedule", i, "month"), f"month {month} is scheduled twice")
 
 
 def check_stack(tranches: list[Tranche], guarantors: list[Guarantor]) -> None:
