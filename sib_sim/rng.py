@@ -44,15 +44,44 @@ class Streams:
 SUB_STREAM_BASE = 1 << 20
 
 
-def sub_stream(parent: np.random.Generator, index: int) -> np.random.Generator:
+def sub_stream(parent: np.random.Generator, index: int, part: int | None = None) -> np.random.Generator:
     """Sub-stream `index` of a named stream (area `index`'s own referrals, say): a child of the
     parent's seed keyed by `index`, so its draws depend on neither the parent's draws nor any
-    other sub-stream's, and drawing more from one area never moves another's numbers."""
+    other sub-stream's, and drawing more from one area never moves another's numbers. `part`
+    tells apart several blocks that one stream draws for the same area (the evaluator's noise and
+    missed assessments), which would otherwise be the same numbers."""
     seq = parent.bit_generator.seed_seq
     assert isinstance(seq, np.random.SeedSequence)
-    child = np.random.SeedSequence(seq.entropy, spawn_key=tuple(seq.spawn_key) + (SUB_STREAM_BASE + index,),
-                                   pool_size=seq.pool_size)
+    key = (SUB_STREAM_BASE + index,) if part is None else (SUB_STREAM_BASE + index, part)
+    child = np.random.SeedSequence(seq.entropy, spawn_key=tuple(seq.spawn_key) + key, pool_size=seq.pool_size)
     return np.random.Generator(np.random.PCG64(child))
+
+
+def referral_block(rng: np.random.Generator, draw: str, area: np.ndarray | None, n_referrals: int,
+                   *inner: int, part: int | None = None, axis: int = 0) -> np.ndarray:
+    """A block of draws (`draw`: "random" or "standard_normal") with one slice per referral along
+    `axis` (shape `inner` with n_referrals inserted there), drawn in one go, so its size depends
+    only on how many were referred.
+
+    With areas that have their own referral profiles (`area`: each referral's area), referrals are
+    merged from the areas in time order, so a referral's place among all of them moves when
+    another area's profile changes. Each area's referrals then take their slices, in their own
+    order, from the area's sub-stream: a change in one area moves no other area's draws."""
+    def one(generator: np.random.Generator, n: int) -> np.ndarray:
+        shape = list(inner)
+        shape.insert(axis, n)
+        return getattr(generator, draw)(tuple(shape))
+
+    if area is None:
+        return one(rng, n_referrals)
+    shape = list(inner)
+    shape.insert(axis, n_referrals)
+    out = np.empty(tuple(shape))
+    moved = np.moveaxis(out, axis, 0)
+    for index in np.unique(area):
+        mine = area == index
+        moved[mine] = np.moveaxis(one(sub_stream(rng, int(index), part), int(mine.sum())), axis, 0)
+    return out
 
 
 def streams(seed: int, replication: int) -> Streams:

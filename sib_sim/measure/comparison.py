@@ -19,6 +19,7 @@ from ..model import CohortLog
 from ..model.hospital import cell_rates, cell_uniforms, line_arrays
 from ..model.inversion import gamma_frailty, poisson_quantile
 from ..model.risk_cells import risk_cells
+from ..rng import referral_block
 from ..scenario import Scenario
 
 
@@ -47,12 +48,13 @@ def comparison_cost(log: CohortLog, scenario: Scenario, rng: np.random.Generator
 def comparison_frailties(log: CohortLog, scenario: Scenario, rng: np.random.Generator,
                          matched: np.ndarray) -> np.ndarray:
     """Frailty of each comparison patient from a block of uniforms, one per (round, referral):
-    the j-th patient matched to a participant keeps their uniform whoever else started."""
+    the j-th patient matched to a participant keeps their uniform whoever else started (and, where
+    areas have their own referral profiles, whatever another area's profile: rng.referral_block)."""
     n = log.participants.size
     if matched.size == 0:
         return np.zeros(0)
     rounds = math.ceil(scenario.hospital.comparison.patients_per_participant) + 1
-    block = rng.random((rounds, log.flow.referral_month.size))
+    block = referral_block(rng, "random", log.flow.area, log.flow.referral_month.size, rounds, axis=1)
     round_of = np.minimum(np.arange(matched.size) // n, rounds - 1)
     return gamma_frailty(block[round_of, log.participants[matched]], scenario.hospital.frailty_shape)
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
 from ..model import CohortLog
 from ..model.stars import max_assessments
+from ..rng import referral_block
 from ..scenario import Scenario
 from .ledger import STAR_CHANGE_BINS
 
@@ -28,9 +27,9 @@ def recording_draws(log: CohortLog, scenario: Scenario, rng: np.random.Generator
     """The evaluator's draws: recording noise (n, K+1, 8) already scaled by its sd, and which
     assessments are missed (n, K+1; never the first, part of the first appointment)."""
     n_assessments = log.star_paths.shape[1]
-    noise = patient_blocks(log, scenario, rng.standard_normal, n_assessments, log.star_paths.shape[2])
+    noise = patient_blocks(log, scenario, rng, "standard_normal", n_assessments, log.star_paths.shape[2])
     noise *= scenario.wellbeing.measurement_noise_sd
-    missed = patient_blocks(log, scenario, rng.random, n_assessments) < scenario.service.p_assessment_missed
+    missed = patient_blocks(log, scenario, rng, "random", n_assessments, part=1) < scenario.service.p_assessment_missed
     missed[:, 0] = False
     return noise, missed
 
@@ -41,14 +40,16 @@ def _recorded_totals(noisy: np.ndarray, scenario: Scenario) -> np.ndarray:
     return np.clip(np.rint(noisy, out=noisy), w.floor, w.ceiling, out=noisy).sum(axis=2)
 
 
-def patient_blocks(log: CohortLog, scenario: Scenario, draw: Callable[..., np.ndarray], n_assessments: int,
-                   *inner: int, first: int = 0) -> np.ndarray:
+def patient_blocks(log: CohortLog, scenario: Scenario, rng: np.random.Generator, draw: str, n_assessments: int,
+                   *inner: int, first: int = 0, part: int | None = None) -> np.ndarray:
     """Draws for the participants, (n, n_assessments, *inner), from a block with one row per referral
     and a column per assessment anyone can have from the `first` on: its size does not depend on
     who started or for how long, so a parameter of the recording (noise, missed share) scales
-    draws but never moves them."""
+    draws but never moves them. Where areas have their own referral profiles, each area's rows
+    come from its own sub-stream (rng.referral_block; `part` keeps two blocks of one stream apart)."""
     most = max(max_assessments(scenario) - first, n_assessments)
-    return draw((log.flow.referral_month.size, most, *inner))[log.participants, :n_assessments]
+    block = referral_block(rng, draw, log.flow.area, log.flow.referral_month.size, most, *inner, part=part)
+    return block[log.participants, :n_assessments]
 
 
 def star_series(log: CohortLog, recorded: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarray]:

@@ -50,15 +50,18 @@ def simulate_cohort(scenario: Scenario, streams: Streams) -> CohortLog:
     participants = np.flatnonzero(~np.isnan(flow.start_month))
     start, end = flow.start_month[participants], flow.end_month[participants]
     group = flow.group[participants]
-    # Per-patient draws are indexed by referral, so a patient keeps them whoever else starts.
+    # Per-patient draws are indexed by referral (within its area, where areas have their own
+    # referral profiles), so a patient keeps them whoever else starts.
     n_referrals = flow.referral_month.size
     if scenario.wellbeing is not None:
         times = assessment_times(start, end, scenario.service.assessment_interval_months,
                                  scenario.run.horizon_months)
-        paths = draw_star_paths(scenario, group, times.shape[1], streams.stars, start, participants, n_referrals)
+        paths = draw_star_paths(scenario, group, times.shape[1], streams.stars, start, participants, n_referrals,
+                                flow.area)
     else:
         times, paths = np.zeros((start.size, 0)), np.zeros((start.size, 0, len(STAR_AREAS)))
-    hospital = simulate_hospital_use(scenario, start, end, group, streams.hospital, participants, n_referrals) \
+    hospital = simulate_hospital_use(scenario, start, end, group, streams.hospital, participants, n_referrals,
+                                     flow.area) \
         if scenario.hospital is not None else no_hospital_use(scenario.run.horizon_months)
     uniforms = draw_milestone_uniforms(n_referrals, len(scenario.milestones), streams.milestones, flow.area)
     milestones = simulate_milestones(scenario.milestones, start, uniforms[participants])

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..rng import referral_block
 from ..scenario import Scenario
 from .delivery import effect_factor_by_month, mean_effect_factor
 from .inversion import gamma_frailty, poisson_quantile
@@ -64,22 +65,25 @@ def cell_uniforms(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
     return rng.random((horizon, len(scenario.hospital.lines), horizon))
 
 
-def frailties(scenario: Scenario, rng: np.random.Generator, who: np.ndarray, n_patients: int) -> np.ndarray:
-    """Frailty of patients `who` out of `n_patients`, from one uniform per patient, drawn as a block."""
-    return gamma_frailty(rng.random(n_patients)[who], scenario.hospital.frailty_shape)
+def frailties(scenario: Scenario, rng: np.random.Generator, who: np.ndarray, n_patients: int,
+              area: np.ndarray | None = None) -> np.ndarray:
+    """Frailty of patients `who` out of `n_patients`, from one uniform per patient, drawn as a block
+    (per area where areas have their own referral profiles: rng.referral_block)."""
+    return gamma_frailty(referral_block(rng, "random", area, n_patients)[who], scenario.hospital.frailty_shape)
 
 
 def simulate_hospital_use(scenario: Scenario, start: np.ndarray, end: np.ndarray, group: np.ndarray,
                           rng: np.random.Generator, who: np.ndarray | None = None,
-                          n_patients: int | None = None) -> HospitalUse:
+                          n_patients: int | None = None, area: np.ndarray | None = None) -> HospitalUse:
     """Participants' monthly hospital use; `start`/`end` are support months of those who started.
 
     `who` are their indices among `n_patients` referrals (default: the participants themselves),
-    which pick each one's frailty uniform.
+    which pick each one's frailty uniform; `area` each referral's area where areas have their own
+    referral profiles (their frailties then come from the area's sub-stream).
     """
     who = np.arange(start.size) if who is None else who
     u = cell_uniforms(scenario, rng)
-    frailty = frailties(scenario, rng, who, start.size if n_patients is None else n_patients)
+    frailty = frailties(scenario, rng, who, start.size if n_patients is None else n_patients, area)
     group_mult = np.array([g.hospital_multiplier for g in scenario.cohort.groups])[group]
     during, lasting = delivery_strength(scenario, start, end)
     cells = risk_cells(scenario, start, frailty * group_mult, True, end, during, lasting)

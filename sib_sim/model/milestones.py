@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..rng import sub_stream
+from ..rng import referral_block
 
 from ..scenario.milestones import Milestone
 
@@ -43,13 +43,7 @@ def draw_milestone_uniforms(n_referrals: int, n_milestones: int, rng: np.random.
     """(n_referrals, n_milestones, 4) uniforms: a fixed number per (referral, milestone). Where areas
     have their own referral profiles (`area`: each referral's), each area's referrals take theirs, in
     their own order, from the area's sub-stream, so a change in one area moves no other area's."""
-    if area is None:
-        return rng.random((n_referrals, n_milestones, UNIFORMS_PER_MILESTONE))
-    out = np.empty((n_referrals, n_milestones, UNIFORMS_PER_MILESTONE))
-    for index in np.unique(area):
-        mine = area == index
-        out[mine] = sub_stream(rng, int(index)).random((int(mine.sum()), n_milestones, UNIFORMS_PER_MILESTONE))
-    return out
+    return referral_block(rng, "random", area, n_referrals, n_milestones, UNIFORMS_PER_MILESTONE)
 
 
 def simulate_milestones(milestones: list[Milestone], start: np.ndarray, uniforms: np.ndarray) -> MilestoneTimes:

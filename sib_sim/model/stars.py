@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..rng import referral_block
 from ..scenario import Scenario
 from ..scenario.wellbeing import STAR_AREAS
 from .delivery import star_gain_factors
@@ -32,7 +33,8 @@ def max_assessments(scenario: Scenario) -> int:
 
 def draw_star_paths(scenario: Scenario, group: np.ndarray, n_assessments: int,
                     rng: np.random.Generator, start: np.ndarray | None = None,
-                    who: np.ndarray | None = None, n_patients: int | None = None) -> np.ndarray:
+                    who: np.ndarray | None = None, n_patients: int | None = None,
+                    area: np.ndarray | None = None) -> np.ndarray:
     """(n, n_assessments, 8) latent area scores; assessment 0 is the baseline.
 
     With `start` (first appointment months) and `service.delivery_periods`, each interval's gain is
@@ -42,13 +44,16 @@ def draw_star_paths(scenario: Scenario, group: np.ndarray, n_assessments: int,
     standard normals of a fixed length (baseline factors, gain, every step up to the most
     assessments anyone can have), drawn as one block; `who` picks the rows of these patients. So a
     patient's draws do not depend on who else started, and a parameter scales them, never moves them.
+    `area` (each referral's, where areas have their own referral profiles): each area's patients
+    draw their rows from the area's own sub-stream (rng.referral_block).
     """
     w = scenario.wellbeing
     n, n_areas = group.size, len(STAR_AREAS)
     who = np.arange(n) if who is None else who
     periods = max(n_assessments - 1, 0)
     most = max(max_assessments(scenario) - 1, periods)
-    block = rng.standard_normal((n if n_patients is None else n_patients, 2 + n_areas * (1 + most)))[who]
+    block = referral_block(rng, "standard_normal", area, n if n_patients is None else n_patients,
+                           2 + n_areas * (1 + most))[who]
     common, gain_z = block[:, :1], block[:, 1]
     own = block[:, 2:2 + n_areas]
     step_z = block[:, 2 + n_areas:].reshape(n, most, n_areas)[:, :periods]
