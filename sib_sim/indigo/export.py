@@ -20,7 +20,7 @@ import numpy as np
 
 from ..calendar import add_months
 from ..io.scenario_file import ScenarioFile
-from ..io.yaml_locations import Source
+from ..scenario.paths import FieldPath, Source
 from ..scenario import Scenario
 
 EXTENSION = "sib_sim"
@@ -82,8 +82,8 @@ def organisation_ids(source: ScenarioFile) -> dict[str, str]:
     for tranche in source.scenario.finance.investors or []:
         ids[f"investor.{tranche.id}"] = f"SIBSIM-ORG-investor-{tranche.id}"
     for i, payer in enumerate(source.scenario.contract.payers):
-        texts = [s.reference or "" for p, s in source.sources.items() if p.startswith(f"contract.payers.{i}.")]
-        texts += [s.note or "" for p, s in source.sources.items() if p.startswith(f"contract.payers.{i}.")]
+        texts = [s.reference or "" for p, s in source.sources.items() if FieldPath.parse(p).under(("contract", "payers", i))]
+        texts += [s.note or "" for p, s in source.sources.items() if FieldPath.parse(p).under(("contract", "payers", i))]
         found = {m for text in texts for m in _INDIGO_ORG.findall(text)}
         ids[f"payer.{payer.id}"] = found.pop() if len(found) == 1 else f"SIBSIM-ORG-payer-{payer.id}"
     return ids
@@ -294,7 +294,7 @@ def _extension(source: ScenarioFile, planned: PlannedPayments | None) -> dict[st
         "contract": scenario.contract.model_dump(mode="json", exclude_defaults=True),
         "finance": scenario.finance.model_dump(mode="json", exclude_defaults=True),
         "sources": {path: _source_dict(s) for path, s in sorted(source.sources.items())
-                    if path.split(".")[0] in ("run", "contract", "finance")},
+                    if FieldPath.parse(path)[0] in ("run", "contract", "finance")},
         "model_sections": [name for name in MODEL_SECTIONS if getattr(scenario, name)],
         "planned_payments": None if planned is None else {"replications": planned.replications, "seed": planned.seed,
                                                           "what": "mean outcome payments by contract quarter"},

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import UserError
 from ..scenario import Contract, Finance
 from ..scenario.overrides import explain_validation_error
+from ..scenario.paths import FieldPath
 from ..scenario.run import Run
 from .export import EXTENSION, EXTENSION_FORMAT, MODEL_SECTIONS, unit_price
 from .record import JsonPath, Record, json_path
@@ -89,10 +90,10 @@ def _sparse_but_annotated(model: BaseModel, section: str, sources: dict[str, Any
         return full
     sparse = model.model_dump(mode="json", exclude_defaults=True)
     for dotted_path in sources:
-        parts = dotted_path.split(".")
+        parts = FieldPath.parse(dotted_path)
         if parts[0] != section or len(parts) < 2:
             continue
-        keys: list[Any] = [int(p) if p.isdigit() else p for p in parts[1:]]
+        keys: list[Any] = list(parts[1:])
         node_full, node = full, sparse
         for depth, key in enumerate(keys):
             try:

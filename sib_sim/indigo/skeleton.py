@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..scenario.paths import FieldPath
+
 Path = tuple[str | int, ...]
 SKELETON_MARK = "# Written by sib-sim indigo import."  # how io.indigo_files knows a skeleton it may replace
 
@@ -39,12 +41,8 @@ class Skeleton:
 
     def fill_list(self) -> list[str]:
         """Everything the user must still write, one line each, in file order."""
-        lines = [f"{dotted(path)}: {why}" for path, why in self.to_fill.items()]
+        lines = [f"{FieldPath(path)}: {why}" for path, why in self.to_fill.items()]
         return lines + [f"{name}: {why}" for name, why in self.sections_to_write.items()]
-
-
-def dotted(path: Path) -> str:
-    return ".".join(str(p) for p in path)
 
 
 def render(skeleton: Skeleton, title: str) -> str:
@@ -147,4 +145,4 @@ def _plain_key(key: str) -> bool:
     return key.replace("_", "").replace("-", "").replace(".", "").isalnum() and not key[0].isdigit()
 
 
-__all__ = ["Annotated", "Skeleton", "dotted", "render"]
+__all__ = ["Annotated", "Skeleton", "render"]

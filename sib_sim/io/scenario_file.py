@@ -122,13 +122,13 @@ def _blame_child(error: UserError, filename: str) -> UserError:
         read_scenario_file(_parent_file(child, filename, ()))
     except UserError:
         return error  # the parent is broken by itself: its own line is the right one
-    fault = tuple(error.field.split("."))
+    fault = FieldPath.parse(error.field)
     best, score = None, 0
     for path in child.values:
         if path[:1] == ("uncertainty",) and len(path) > 1:
             common = len(fault) if path[1] == error.field.removeprefix("uncertainty.") else 0
         else:
-            common = next((i for i, (a, b) in enumerate(zip(path, fault)) if str(a) != str(b)), min(len(path), len(fault)))
+            common = fault.shared_depth(path)
         if common and common >= score:  # the deepest of the closest: the value, not its section
             best, score = path, common
     if best is None:

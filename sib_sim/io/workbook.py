@@ -25,7 +25,7 @@ from .workbook_sheets import (SHEET, SHEET_P50, Grid, Live, first_flow, input_na
                               write_live, write_p50)
 from ..experiment.vfm_budget import run_budget_exposure
 from .workbook_budget import SHEET_BUDGET, write_budget_sheet
-from .yaml_locations import Source
+from ..scenario.paths import FieldPath, Source, source_within
 
 FORMATS = {
     "header": {"bold": True, "bg_color": "#DDE4EE", "bottom": 1, "text_wrap": True, "valign": "top"},
@@ -156,10 +156,10 @@ def write_assumptions(ws: Worksheet, results: Results, sources: dict[str, Source
     rows: dict[str, int] = {}
     for i, (path, value) in enumerate(flatten(results.scenario.model_dump(mode="json")), start=2):
         rows[path] = i
-        source = _source_for(path, sources)
+        source = source_within(sources, path)
         ws.write_string(i, 0, path)
         write_value(ws, i, 1, value, formats)
-        unit = source.unit if source and source.unit else UNITS.get(path.rsplit(".", 1)[-1], "")
+        unit = source.unit if source and source.unit else UNITS.get(FieldPath.parse(path).field, "")
         if not unit and path.endswith(("_month", "_months")):
             unit = "months"
         if unit:
@@ -176,16 +176,6 @@ def write_assumptions(ws: Worksheet, results: Results, sources: dict[str, Source
     ws.set_column(4, 4, 11)
     ws.set_column(5, 5, 60)
     return rows
-
-
-def _source_for(path: str, sources: dict[str, Source]) -> Source | None:
-    # A source given for a whole list or record (written on its key) applies to the fields under it.
-    parts = path.split(".")
-    for depth in range(len(parts), 0, -1):
-        found = sources.get(".".join(parts[:depth]))
-        if found is not None:
-            return found
-    return None
 
 
 def write_value(ws: Worksheet, row: int, col: int, value: Any, formats: dict, fmt: str = "number") -> None:

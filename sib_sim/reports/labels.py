@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from ..scenario.paths import FieldPath
 from .summary_table import SYMBOLS, money
 
 # Metric name -> kind; names not listed are counts. Money is in the scenario's currency.
@@ -70,7 +71,7 @@ def metric_label(metric: str) -> str:
 
 def path_kind(path: str) -> str:
     """money, share or number, from the field a dotted scenario path ends in."""
-    field = path.split(".")[-1]
+    field = FieldPath.parse(path).field
     if field in _MONEY_FIELDS:
         return "money"
     if field in _SHARE_FIELDS:
@@ -82,7 +83,7 @@ def parameter_label(path: str) -> str:
     """A scenario path in words: "hospital.lines.ae.effect_during_support" -> "Ae reduction during support".
 
     Known fields read as a phrase with their item's id; others fall back to their last two segments."""
-    parts = path.split(".")
+    parts = [str(segment) for segment in FieldPath.parse(path)]
     field = parts[-1]
     if field in _FIELDS:
         item = parts[-2].replace("_", " ") if len(parts) >= 3 else parts[0]

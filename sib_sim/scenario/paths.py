@@ -32,8 +32,27 @@ class FieldPath(tuple):
     def __add__(self, other: tuple) -> "FieldPath":  # type: ignore[override]
         return FieldPath(tuple(self) + tuple(other))
 
+    @property
+    def field(self) -> str:
+        """The name of the value itself: the last key ("price" in contract.outcomes.0.price)."""
+        return str(self[-1]) if self else ""
+
+    def ancestry(self) -> "list[FieldPath]":
+        """This path, then each section it lies in, innermost first (where an annotation written on
+        a whole list or record is looked up for a value under it)."""
+        return [FieldPath(self[:depth]) for depth in range(len(self), 0, -1)]
+
+    def shared_depth(self, other: tuple) -> int:
+        """How many leading segments the two paths share (positions and their text alike)."""
+        return next((i for i, (a, b) in enumerate(zip(self, other)) if str(a) != str(b)), min(len(self), len(other)))
+
+    def under(self, section: tuple) -> bool:
+        """Whether this path lies inside `section` (or is it)."""
+        return self.shared_depth(section) == len(section)
+
     def _step(self, node: Any, segment: str | int) -> tuple[Any, str | int] | None:
-        """One step into plain data: a key, a list position, or a list item named by its id."""
+        """One step into plain data or a model: a key or attribute, a list position, or a list item
+        named by its id."""
         if isinstance(node, Mapping):
             key = str(segment)
             return (node[key], key) if key in node else None
@@ -42,8 +61,12 @@ class FieldPath(tuple):
                 index = int(segment)
                 return (node[index], index) if 0 <= index < len(node) else None
             for index, item in enumerate(node):
-                if isinstance(item, Mapping) and item.get("id") == segment:
+                if _id_of(item) == segment:
                     return item, index
+            return None
+        key = str(segment)
+        if key in getattr(type(node), "model_fields", {}):  # a validated scenario's section
+            return getattr(node, key), key
         return None
 
     def resolve(self, data: Any) -> "FieldPath | None":
@@ -70,7 +93,7 @@ class FieldPath(tuple):
         return FieldPath(out)
 
     def value_in(self, data: Any) -> Any:
-        """The value this path names in plain data (None where it does not exist)."""
+        """The value this path names in plain data or a validated scenario (None where it does not exist)."""
         node = data
         for segment in self:
             step = self._step(node, segment)
@@ -78,6 +101,10 @@ class FieldPath(tuple):
                 return None
             node = step[0]
         return node
+
+
+def _id_of(item: Any) -> Any:
+    return item.get("id") if isinstance(item, Mapping) else getattr(item, "id", None)
 
 
 @dataclass(frozen=True)
@@ -90,4 +117,14 @@ class Source:
     unit: str | None = None
 
 
-__all__ = ["FieldPath", "Source"]
+def source_within(sources: Mapping[str, Source], path: str) -> Source | None:
+    """The annotation of the value at `path`, or of the nearest list or record it lies in (a source
+    written on a whole section applies to the fields under it); keys are dotted paths."""
+    for section in FieldPath.parse(path).ancestry():
+        found = sources.get(str(section))
+        if found is not None:
+            return found
+    return None
+
+
+__all__ = ["FieldPath", "Source", "source_within"]

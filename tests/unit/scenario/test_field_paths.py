@@ -46,3 +46,34 @@ def test_each_annotated_value_is_cited_from_the_scenario():
     assert len(changed.sources) == len(scenario.sources) - 1
     # Where a value was cited from is not part of the scenario's value.
     assert changed == with_overrides(scenario.with_sources({}), {"contract.outcomes.secondary_care.share": 0.6})
+
+
+def test_a_path_knows_its_field_its_sections_and_what_it_shares():
+    path = FieldPath.parse("contract.outcomes.0.price")
+    assert path.field == "price"
+    assert [str(p) for p in path.ancestry()] == ["contract.outcomes.0.price", "contract.outcomes.0",
+                                                 "contract.outcomes", "contract"]
+    assert path.shared_depth(("contract", "outcomes", "0", "cap")) == 3  # a position and its text alike
+    assert path.under(("contract", "outcomes", 0)) and not path.under(("contract", "payers"))
+    assert path.under(path) and not FieldPath.parse("contract").under(path)
+
+
+def test_a_path_reads_a_validated_scenario_as_it_reads_its_data():
+    scenario = load_scenario(ROOT / "scenarios" / "ways_to_wellness.yaml")
+    data = scenario.model_dump()
+    for text in ("hospital.lines.ae.unit_cost", "hospital.lines.1.unit_cost", "contract.cap",
+                 "cohort.referrals.rate_per_month", "contract.outcomes.0.price"):
+        path = FieldPath.parse(text)
+        assert path.value_in(scenario) == path.value_in(data) is not None, text
+    assert FieldPath.parse("hospital.lines.nowhere.unit_cost").value_in(scenario) is None
+    assert FieldPath.parse("contract.no_such_field").value_in(scenario) is None
+
+
+def test_a_source_written_on_a_section_covers_the_fields_under_it():
+    from sib_sim.scenario.paths import source_within
+
+    line, cap = Source(reference="rate card"), Source(assumption=True)
+    sources = {"contract.outcomes.0": line, "contract.outcomes.0.cap": cap}
+    assert source_within(sources, "contract.outcomes.0.price") is line
+    assert source_within(sources, "contract.outcomes.0.cap") is cap
+    assert source_within(sources, "contract.outcomes.1.price") is None
