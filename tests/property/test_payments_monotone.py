@@ -3,9 +3,9 @@
 One payer's part can fall when another's claim takes a shared cap; the total cannot (contract.caps:
 claims are cut to a common level before the payer split, and caps count only what is paid). The one
 exception, which no claim-by-claim rule with fixed payer shares avoids, is a line cap together with a
-capped payer that also pays another line (tests/golden/19, worked by hand): the cases here have line
-caps or payer caps, each with the contract cap and overflow payers, and test_golden.py pins the
-exception.
+capped payer that also pays another line (tests/golden/19, worked by hand): the cases here have
+line caps, or payer caps, or both with each capped payer paying one line only, each with the
+contract cap and overflow payers, and test_golden.py pins the exception.
 """
 
 import numpy as np
@@ -41,9 +41,16 @@ def _payers(a: float, b: float) -> list[dict]:
             {"payer": "ccg", "share": 1.0 - first - second}]
 
 
+def _own_payer(payer: str, share: float) -> list[dict]:
+    """A capped payer that pays this line only, with the (uncapped) ccg paying the rest."""
+    return [{"payer": payer, "share": share}, {"payer": "ccg", "share": 1.0 - share}]
+
+
 def _contract(t: dict) -> Contract:
+    if t["caps"] == "line and own payer":
+        return _contract_own_payers(t)
     overflow = "ccg" if t["overflow"] else None
-    if t["line_caps"]:  # the documented exception: no payer caps alongside line caps
+    if t["caps"] == "line":  # the documented exception: no payer caps shared across capped lines
         t = t | {"ccg_cap": None, "fund_cap": None, "trust_cap": None}
     else:
         t = t | {"star_cap": None, "saving_cap": None, "engaged_cap": None}
@@ -66,10 +73,32 @@ def _contract(t: dict) -> Contract:
         ]})
 
 
+def _contract_own_payers(t: dict) -> Contract:
+    """Line caps and payer caps together, each capped payer paying one line (the fund stars, the
+    trust savings), so that no capped payer is shared between lines: the exception's other half."""
+    overflow = "ccg" if t["overflow"] else None
+    return Contract.model_validate({
+        "cap": t["contract_cap"],
+        "payers": [{"id": "ccg"}, {"id": "fund", "cap": t["fund_cap"]}, {"id": "trust", "cap": t["trust_cap"]}],
+        "outcomes": [
+            {"id": "stars", "kind": "sliding_scale", "price": t["star_price"], "points": [[0.5, 0.0], [1.4, 1.0]],
+             "claim": {"frequency": "quarterly", "payment_lag_months": 1},
+             "payers": _own_payer("fund", t["split_a"][0]), "overflow_to": overflow, "cap": t["star_cap"]},
+            {"id": "savings", "kind": "savings_share", "share": t["saving_share"],
+             "claim": {"frequency": "annual", "first_claim_month": 6},
+             "payers": _own_payer("trust", t["split_b"][0]), "overflow_to": overflow, "cap": t["saving_cap"]},
+            {"id": "engaged", "kind": "per_participant", "outcome": {"measure": "engaged"},
+             "price": t["engaged_price"], "claim": {"frequency": "quarterly"},
+             "payers": [{"payer": "ccg", "share": 1.0}], "cap": t["engaged_cap"]},
+            {"id": "fee", "kind": "fixed_fee", "per_period": t["fee"], "claim": {"frequency": "monthly"},
+             "payers": [{"payer": "ccg", "share": 1.0}]},
+        ]})
+
+
 terms = st.fixed_dictionaries({
     "contract_cap": caps, "ccg_cap": caps, "fund_cap": caps, "trust_cap": caps,
     "star_cap": caps, "saving_cap": caps, "engaged_cap": caps, "overflow": st.booleans(),
-    "line_caps": st.booleans(),
+    "caps": st.sampled_from(["payer", "line", "line and own payer"]),
     "star_price": st.integers(0, 20).map(float), "saving_share": shares,
     "engaged_price": st.integers(0, 50).map(float), "fee": st.integers(0, 40).map(float), "split_a": st.tuples(shares, shares), "split_b": st.tuples(shares, shares),
     "split_c": st.tuples(shares, shares),
@@ -148,7 +177,7 @@ def _seeded_case(rng: np.random.Generator) -> tuple[OutcomeLedger, dict]:
 
     t = {k: cap() for k in ("contract_cap", "ccg_cap", "fund_cap", "trust_cap", "star_cap", "saving_cap",
                             "engaged_cap")}
-    t |= {"overflow": bool(rng.random() < 0.5), "line_caps": bool(rng.random() < 0.5), "star_price": float(rng.integers(0, 21)),
+    t |= {"overflow": bool(rng.random() < 0.5), "caps": "line" if rng.random() < 0.5 else "payer", "star_price": float(rng.integers(0, 21)),
           "saving_share": float(rng.integers(0, 101) / 100), "engaged_price": float(rng.integers(0, 51)),
           "fee": float(rng.integers(0, 41)), "split_a": split(), "split_b": split(), "split_c": split()}
     ledger = _ledger(rng.integers(0, 41, HORIZON), rng.uniform(-2, 4, HORIZON), rng.uniform(0, 1000, HORIZON),
