@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 
 from sib_sim.cli import app
 from sib_sim.errors import UserError
-from sib_sim.io.scenario_file import MAX_FILE_BYTES, load_scenario
+from sib_sim.io.scenario_file import load_scenario
+from sib_sim.io.scenario_text import MAX_FILE_BYTES
 
 SECRET = "ghp_S3cr3tT0ken4567"
 TRACEBACK = "Traceback (most recent call last)"
