@@ -82,6 +82,13 @@ class CohortThreshold(LineBase):
         for i, tier in enumerate(self.tiers):
             if tier.percent_of_target > 0 and self.target is None:
                 raise FieldError(("tiers", i, "percent_of_target"), "percent_of_target needs the line's target")
+        if self.target is not None and not any(t.percent_of_target > 0 for t in self.tiers):
+            raise FieldError(("target",), "target is read only by a tier's percent_of_target, and no tier has one")
+        if self.pooled is not None and any(t.lump_sum or t.percent_of_target for t in self.tiers):
+            # Peterborough's pooled test pays the first tier's price per event avoided; what a pooled
+            # test owes on lump sums or a target is written in no contract this follows.
+            raise FieldError(("pooled",), "a pooled test pays the first tier's price per unit avoided, net of "
+                             "what the cohorts earned; it cannot be combined with lump_sum or percent_of_target")
         ids = [c.id for c in self.cohorts]
         if len(set(ids)) != len(ids):
             raise FieldError(("cohorts",), "cohort ids must be unique")

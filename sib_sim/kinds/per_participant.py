@@ -38,8 +38,11 @@ class ParticipantOutcome(Section):
             raise FieldError(("at_least",), "in_support needs at_least > 0 (months)")
         if (self.milestone is None) == (self.measure == "milestone"):
             raise FieldError(("milestone",), "measure milestone needs `milestone: <id>`, and only it takes one")
-        if self.measure == "milestone" and self.at_least != 0.0:
-            raise FieldError(("at_least",), "at_least does not apply to measure milestone")
+        if self.at_least != 0.0 and self.measure not in ("star_change", "in_support"):
+            # engaged, completed and milestone are reached or not: a threshold there would be ignored
+            # (by value, not by whether the key was written: a re-validated scenario carries defaults)
+            raise FieldError(("at_least",), f"at_least does not apply to measure {self.measure} (only to "
+                             "star_change, in points, and in_support, in months)")
         return self
 
     @property

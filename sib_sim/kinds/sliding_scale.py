@@ -35,6 +35,10 @@ class SlidingScale(LineBase):
         xs = [x for x, _ in self.points]
         if any(b <= a for a, b in zip(xs, xs[1:])):
             raise FieldError(("points",), "sliding scale points must have increasing averages")
+        for i, ((_, low), (x, high)) in enumerate(zip(self.points, self.points[1:])):
+            if high < low:  # a better average must never be paid less
+                raise FieldError(("points", i + 1), f"a sliding scale must not pay less as the average rises: "
+                                 f"{high:g} at {x:g} is below {low:g} before it")
         return self
 
 

@@ -72,3 +72,41 @@ def test_net_of_comparison_needs_a_model_milestone_paid_once():
     with pytest.raises(ValidationError, match="pays each participant once"):
         Contract.model_validate(_milestone_line(outcome={"measure": "milestone", "milestone": "work"},
                                                 net_of_comparison=True, max_per_participant=2))
+
+
+def test_a_target_no_tier_reads_is_refused():
+    with pytest.raises(ValidationError, match="target is read only by a tier's percent_of_target"):
+        Contract.model_validate(_contract([{"at_least": 0.1, "price": 1.0}], target=1000))
+
+
+@pytest.mark.parametrize("tier", [{"lump_sum": 500.0}, {"percent_of_target": 0.5}])
+def test_a_pooled_test_with_lump_sums_or_a_target_is_refused(tier):
+    """The pooled test pays the first tier's price on the pooled effect: a lump sum or a share of the
+    target there would be silently left out of it."""
+    with pytest.raises(ValidationError, match="pooled test pays the first tier's price"):
+        Contract.model_validate(_contract([{"at_least": 0.1, "price": 1.0, **tier}], pooled={"at_least": 0.075},
+                                          target=1000 if "percent_of_target" in tier else None))
+    Contract.model_validate(_contract([{"at_least": 0.1, "price": 1.0}, {"at_least": 0.2, "price": 1.5}],
+                                      pooled={"at_least": 0.075}))
+
+
+def _scale(points):
+    return {"payers": [{"id": "ccg"}], "outcomes": [{
+        "id": "stars", "kind": "sliding_scale", "price": 100, "points": points,
+        "payers": [{"payer": "ccg", "share": 1.0}]}]}
+
+
+def test_a_sliding_scale_that_pays_less_as_the_average_rises_is_refused():
+    Contract.model_validate(_scale([[0.5, 0.0], [1.0, 0.5], [1.4, 0.5], [2.0, 1.0]]))  # flat is fine
+    with pytest.raises(ValidationError, match="must not pay less as the average rises"):
+        Contract.model_validate(_scale([[0.5, 0.0], [1.0, 0.8], [1.4, 0.6]]))
+
+
+@pytest.mark.parametrize("measure", ["engaged", "completed"])
+def test_at_least_on_an_outcome_that_is_reached_or_not_is_refused(measure):
+    line = {"id": "paid", "kind": "per_participant", "price": 10, "outcome": {"measure": measure, "at_least": 5},
+            "payers": [{"payer": "ccg", "share": 1.0}]}
+    with pytest.raises(ValidationError, match=f"at_least does not apply to measure {measure}"):
+        Contract.model_validate({"payers": [{"id": "ccg"}], "outcomes": [line]})
+    del line["outcome"]["at_least"]
+    Contract.model_validate({"payers": [{"id": "ccg"}], "outcomes": [line]})
