@@ -141,9 +141,12 @@ def _commitment(scenario: Scenario, payer: Any, ids: dict[str, str]) -> dict[str
     item: dict[str, Any] = {"organisation_id": _value(ids[f"payer.{payer.id}"])}
     if payer.cap is not None:
         item["maximum_potential_outcome_payment"] = _money(scenario.currency, payer.cap)
-    shares = [f"{share.share:.4g} of {line.id}" for line in scenario.contract.outcomes
-              for share in line.payers if share.payer == payer.id]
-    overflow = [line.id for line in scenario.contract.outcomes if line.overflow_to == payer.id]
+    contract = scenario.contract
+    shares = [f"{share.share:.4g} of {line.id}" + (f" for area {split.area}" if line.by_area else "")
+              for line in contract.outcomes for split in contract.splits(line)
+              for share in split.payers if share.payer == payer.id]
+    overflow = sorted({line.id for line in contract.outcomes for split in contract.splits(line)
+                       if split.overflow_to == payer.id})
     words = [f"sib_sim payer {payer.id}" + ("" if payer.cap is not None else " (no cap of its own)"),
              "pays " + (", ".join(shares) if shares else "no line's share directly")]
     if overflow:
@@ -247,7 +250,8 @@ def _pricing(scenario: Scenario, line: Any) -> dict[str, Any]:
 
 
 def _price_words(line: Any) -> str:
-    shares = ", ".join(f"{s.payer} {s.share:.4g}" for s in line.payers)
+    shares = ", ".join(f"{s.payer} {s.share:.4g}" for s in line.payers) if not line.by_area else \
+        "each area's payers (contract.areas)"
     words = {"sliding_scale": "price x count, times a fraction read from the sliding scale's points",
              "per_participant": "price per participant achieving the outcome",
              "savings_share": "a share of the measured saving against the comparison cohort",

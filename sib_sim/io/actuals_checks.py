@@ -46,9 +46,7 @@ def check_flows(flows: dict[str, np.ndarray], rows: list[Row], start: dt.date) -
 
 
 def _line_payers(contract: Contract, line_id: str) -> set[str]:
-    line = next(o for o in contract.outcomes if o.id == line_id)
-    groups = [line] + (list(contract.areas) if line.by_area else [])
-    return {share.payer for g in groups for share in g.payers} | {g.overflow_to for g in groups if g.overflow_to}
+    return contract.payers_of(next(o for o in contract.outcomes if o.id == line_id))
 
 
 def check_payments(contract: Contract, rows: list[Row], claimed: np.ndarray, start: dt.date) -> None:

@@ -71,7 +71,8 @@ class LineBase(Section):
     id: Identifier
     description: str = ""
     claim: Claim = Claim()
-    payers: list[PayerShare] = Field(min_length=1)
+    # Who pays the line's claims; a by_area line has none of its own (contract.areas pays).
+    payers: list[PayerShare] = Field(default_factory=list)
     overflow_to: Identifier | None = None
     cap: Money | None = None
     suspended: list[Suspension] = Field(default_factory=list)
@@ -80,7 +81,16 @@ class LineBase(Section):
 
     @model_validator(mode="after")
     def _shares(self) -> "LineBase":
-        check_shares(self.payers)
+        if self.by_area:
+            for name in ("payers", "overflow_to"):
+                if getattr(self, name):  # they would be ignored: each area's payers pay its claims
+                    raise FieldError((name,), f"a by_area line is paid by each area's payers and overflow payer "
+                                     f"(contract.areas): remove its {name}")
+        elif not self.payers:
+            raise FieldError(("payers",), "an outcome line needs payers: a list of {payer: <id>, share: <0-1>} "
+                             "summing to 1 (or by_area: true, to be paid by contract.areas)")
+        else:
+            check_shares(self.payers)
         windows = sorted(self.suspended, key=lambda w: w.from_month)
         for earlier, later in zip(windows, windows[1:]):
             if later.from_month < earlier.to_month:

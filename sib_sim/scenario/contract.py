@@ -50,6 +50,15 @@ class Contract(Section):
     areas: list[AreaPayers] = Field(default_factory=list)
     participant_cap: ParticipantCap | None = None
 
+    def splits(self, line: LineBase) -> list[LineBase | AreaPayers]:
+        """Who pays a line's claims: the line's own payers, or each area's on a by_area line."""
+        return list(self.areas) if line.by_area else [line]
+
+    def payers_of(self, line: LineBase) -> set[str]:
+        """Every payer that can pay part of a line's claims, overflow payers included."""
+        return {share.payer for split in self.splits(line) for share in split.payers} | \
+            {split.overflow_to for split in self.splits(line) if split.overflow_to}
+
     @property
     def participant_capped(self) -> tuple[str, ...]:
         """The ids of the lines under the per-participant cap (none without one)."""

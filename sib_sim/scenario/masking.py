@@ -34,7 +34,7 @@ def masked_caps(contract: Contract, currency: str) -> dict[str, str]:
     for line in contract.outcomes:
         if line.cap is None:
             continue
-        payers = {share.payer for share in line.payers} | ({line.overflow_to} if line.overflow_to else set())
+        payers = contract.payers_of(line)
         caps = [payer_caps.get(p) for p in payers]
         bounds = [contract.cap] if contract.cap is not None else []
         if all(cap is not None for cap in caps):

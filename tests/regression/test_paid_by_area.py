@@ -24,6 +24,8 @@ def _by_area(scenario: Scenario, gateshead_cap: float | None) -> Scenario:
                           "overflow_to": None} for c in COUNCILS]
     for line in contract["outcomes"]:
         line["by_area"] = line["id"] == "accommodation_entry"
+        if line["by_area"]:  # paid by each area's payers, so none of its own
+            line["payers"], line["overflow_to"] = [], None
     return Scenario.model_validate(data)
 
 

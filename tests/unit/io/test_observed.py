@@ -277,7 +277,7 @@ AREAS = Terms.model_validate({
                            {"area": "south", "payers": [{"payer": "south", "share": 1.0}]}],
                  "outcomes": [
                      {"id": "entry", "kind": "per_participant", "outcome": {"measure": "engaged"}, "price": 100,
-                      "by_area": True, "payers": PAYERS},
+                      "by_area": True},
                      {"id": "fees", "kind": "fixed_fee", "per_engaged": 10, "payers": PAYERS}]},
 })
 AREA_BAD = [

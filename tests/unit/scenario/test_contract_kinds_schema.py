@@ -110,3 +110,23 @@ def test_at_least_on_an_outcome_that_is_reached_or_not_is_refused(measure):
         Contract.model_validate({"payers": [{"id": "ccg"}], "outcomes": [line]})
     del line["outcome"]["at_least"]
     Contract.model_validate({"payers": [{"id": "ccg"}], "outcomes": [line]})
+
+
+def _areas(**line):
+    return {"payers": [{"id": "fund"}, {"id": "north"}],
+            "areas": [{"area": "north", "payers": [{"payer": "fund", "share": 0.3}, {"payer": "north", "share": 0.7}]}],
+            "outcomes": [{"id": "entry", "kind": "per_participant", "outcome": {"measure": "engaged"}, "price": 100,
+                          **line}]}
+
+
+def test_a_by_area_line_has_no_payers_of_its_own():
+    """Its claims are paid by each area's payers, so payers or an overflow payer written on it would be
+    ignored: they are refused, and a line that is not by_area must have payers."""
+    contract = Contract.model_validate(_areas(by_area=True))
+    assert contract.payers_of(contract.outcomes[0]) == {"fund", "north"}
+    for extra in ({"payers": [{"payer": "fund", "share": 1.0}]}, {"overflow_to": "fund"}):
+        name = next(iter(extra))
+        with pytest.raises(ValidationError, match=f"a by_area line is paid by each area's payers.*remove its {name}"):
+            Contract.model_validate(_areas(by_area=True, **extra))
+    with pytest.raises(ValidationError, match="an outcome line needs payers"):
+        Contract.model_validate(_areas())
