@@ -96,12 +96,15 @@ def validate(scenario: ScenarioArg, set_: SetOpt = None) -> None:
     Example: sib-sim validate scenarios/ways_to_wellness.yaml
     """
     from .io.scenario_file import read_scenario_file
+    from .scenario.masking import shared_payer_caps
 
     with _handled():
         loaded = read_scenario_file(scenario, tuple(set_ or ()))
     s = loaded.scenario
     out.print(f"{scenario}: ok ({s.name}: {len(s.contract.outcomes)} outcome lines, "
               f"{len(s.contract.payers)} payers, {s.run.horizon_months} months)", highlight=False, markup=False)
+    for note in shared_payer_caps(s.contract):
+        err.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -60,4 +60,24 @@ def masked_overrides(contract: Contract, currency: str, overrides: Sequence[str]
     return warnings
 
 
-__all__ = ["masked_caps", "masked_overrides"]
+def shared_payer_caps(contract: Contract) -> list[str]:
+    """A note for each capped line that a capped payer pays alongside another line: the one shape in
+    which a higher price (or share) can lower the total paid (contract.caps, tests/golden/19). The
+    higher price brings the line's claims forward, to months when that payer still has room, and the
+    other line then finds the payer's cap used up."""
+    capped = {p.id for p in contract.payers if p.cap is not None}
+    lines_of = {payer: [o.id for o in contract.outcomes if payer in contract.payers_of(o)] for payer in capped}
+    notes = []
+    for line in contract.outcomes:
+        if line.cap is None:
+            continue
+        for payer in sorted(capped & contract.payers_of(line)):
+            others = [o for o in lines_of[payer] if o != line.id]
+            if others:
+                notes.append(f"contract.outcomes.{line.id}.cap with payer {payer} (capped), which also pays "
+                             f"{', '.join(others)}: a higher price on {line.id} can lower the total paid, as it "
+                             f"uses {payer}'s cap earlier (README, Caps)")
+    return notes
+
+
+__all__ = ["masked_caps", "masked_overrides", "shared_payer_caps"]

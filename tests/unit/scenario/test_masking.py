@@ -12,6 +12,7 @@ from sib_sim.io.scenario_file import load_scenario
 from sib_sim.scenario.masking import masked_caps, masked_overrides
 
 WTW = "scenarios/ways_to_wellness.yaml"
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _masked(*overrides: str) -> dict[str, str]:
@@ -49,3 +50,21 @@ def test_run_warns_on_the_console_and_in_the_summary(tmp_path: Path) -> None:
     assert "warning: --set contract.cap=10000000 changes no payment" in result.stderr
     document = json.loads((out / "summary.json").read_text())
     assert len(document["warnings"]) == 1 and "8,200,000 GBP" in document["warnings"][0]
+
+
+def test_a_capped_line_sharing_a_capped_payer_with_another_line_is_noted() -> None:
+    """The shape of tests/golden/19, where a higher price can lower the total: noted, not refused."""
+    import yaml
+
+    from sib_sim.scenario import Contract
+    from sib_sim.scenario.masking import shared_payer_caps
+
+    case = yaml.safe_load((ROOT / "tests" / "golden" / "19_line_cap_with_a_shared_payer.yaml").read_text())
+    contract = Contract.model_validate(case["terms"]["contract"])
+    (note,) = shared_payer_caps(contract)
+    assert note.startswith("contract.outcomes.stars.cap with payer fund (capped), which also pays engaged")
+    data = case["terms"]["contract"]
+    data["outcomes"][1]["payers"] = [{"payer": "ccg", "share": 1.0}]  # the fund pays stars alone
+    assert shared_payer_caps(Contract.model_validate(data)) == []
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        assert shared_payer_caps(load_scenario(path).contract) == [], path.name
