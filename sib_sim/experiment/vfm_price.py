@@ -22,6 +22,7 @@ import numpy as np
 
 from ..contract import apply_contract
 from ..finance import cash_flows
+from ..kinds import KINDS
 from ..measure import OutcomeLedger
 from ..scenario import Scenario
 
@@ -30,33 +31,11 @@ GRID_POINTS = 9  # coarse grid: brackets only; brentq does the rest
 XTOL = 1e-3  # on the scale: a tenth of a per cent of today's prices
 
 
-def _scaled(value: object, k: float, field: str) -> object:
-    """A price or share (a number, dated values, or values by key) times k."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value) * k
-    if isinstance(value, list):
-        return [v.model_copy(update={field: getattr(v, field) * k}) if hasattr(v, field) else _scaled(v, k, field)
-                for v in value]
-    if isinstance(value, dict):
-        return {key: _scaled(v, k, field) for key, v in value.items()}
-    return value
-
-
 def scale_line(line: object, k: float) -> object:
-    """One outcome line with its prices times k; unvalidated on purpose (a scaled share may pass 1,
-    which pays more than the measured saving: a number the search needs, not a contract to sign)."""
-    update: dict[str, object] = {}
-    if getattr(line, "kind", None) == "fixed_fee":
-        return line
-    if hasattr(line, "price"):
-        update["price"] = _scaled(line.price, k, "amount")
-    if hasattr(line, "share"):
-        update["share"] = _scaled(line.share, k, "share")
-    if hasattr(line, "tiers"):
-        update["tiers"] = [t.model_copy(update={"price": t.price * k, "lump_sum": t.lump_sum * k}) for t in line.tiers]
-        if getattr(line, "target", None) is not None:
-            update["target"] = line.target * k
-    return line.model_copy(update=update)
+    """One outcome line with its prices times k, as its kind declares them (kinds.Kind.scaled);
+    unvalidated on purpose (a scaled share may pass 1, which pays more than the measured saving: a
+    number the search needs, not a contract to sign)."""
+    return KINDS[line.kind].scaled(line, k)  # type: ignore[attr-defined]
 
 
 def scale_prices(scenario: Scenario, k: float, line: str | None = None) -> Scenario:

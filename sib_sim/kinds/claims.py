@@ -83,6 +83,10 @@ class Kind:
     needs: Callable[[Any], tuple[Any, ...]]  # participant outcomes / cohort measures to count for it
     entries: Callable[[Any], tuple[str, ...]]  # what its observed rows fill (lines sharing one clash)
     add_observed: Callable[[Ledger, Any, Sequence[Row], Callable[[Row], str]], None]
+    # (line, k) -> the line with every outcome price it pays times k, unvalidated (a scaled share may
+    # pass 1): what value for money's indifference price scales. Required, so that a new kind says
+    # what its prices are rather than being left out of the search.
+    scaled: Callable[[Any, float], Any]
     observed: Observed = Observed()
     # Whether measurement-risk views (measure.views: true and null measurement) reach what it pays on.
     measurement_views: bool = False

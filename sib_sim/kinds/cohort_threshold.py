@@ -213,6 +213,13 @@ def check(line: CohortThreshold, scenario) -> None:
         raise FieldError(("measure",), f"unknown measure {line.measure!r}; known: {measures}")
 
 
-KIND = Kind("cohort_threshold", CohortThreshold, claims, series, needs, entries, add_observed,
+def scaled(line: CohortThreshold, k: float) -> CohortThreshold:
+    """Every tier's price and lump sum, and the target its percentages are of, times k."""
+    tiers = [t.model_copy(update={"price": t.price * k, "lump_sum": t.lump_sum * k}) for t in line.tiers]
+    target = None if line.target is None else line.target * k
+    return line.model_copy(update={"tiers": tiers, "target": target})
+
+
+KIND = Kind("cohort_threshold", CohortThreshold, claims, series, needs, entries, add_observed, scaled,
             Observed(value="the participants' total over their follow-up", value_may_be_negative=False,
                      cohort_rows=True), check=check)

@@ -42,4 +42,9 @@ def add_observed(ledger: Ledger, line: FixedFee, rows: Sequence[Row], where: Cal
     add_to_series(ledger, ("engaged",), rows, lambda row: (row.count,))
 
 
-KIND = Kind("fixed_fee", FixedFee, claims, series, no_needs, series, add_observed)
+def scaled(line: FixedFee, k: float) -> FixedFee:
+    """A fee is paid for delivery, not for outcomes: scaling outcome prices leaves it as it is."""
+    return line
+
+
+KIND = Kind("fixed_fee", FixedFee, claims, series, no_needs, series, add_observed, scaled)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, Union
+from typing import Any, Literal, Union
 
 from pydantic import Field, model_validator
 
@@ -17,6 +17,13 @@ class DatedPrice(Section):
 
 
 Price = Union[Money, list[DatedPrice]]
+
+
+def scale_dated(value: Any, k: float, field: str) -> Any:
+    """A price or share (a number, or dated values whose `field` holds it) times k, unvalidated."""
+    if isinstance(value, list):
+        return [item.model_copy(update={field: getattr(item, field) * k}) for item in value]
+    return float(value) * k
 
 
 class DatedShare(Section):

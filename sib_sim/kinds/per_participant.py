@@ -12,7 +12,7 @@ from pydantic import Field, model_validator
 from ..fields import FieldError, Identifier, Section
 from .claims import (Earned, Kind, Ledger, Observed, PendingClaim, Row, active_months, periodic_claims, price_by_month,
                      require_section)
-from .lines import LineBase, Price
+from .lines import LineBase, Price, scale_dated
 
 
 class ParticipantOutcome(Section):
@@ -133,5 +133,9 @@ def check(line: PerParticipant, scenario) -> None:
                              f"known (the `milestones:` section): {known or 'none'}")
 
 
-KIND = Kind("per_participant", PerParticipant, claims, series, needs, entries, add_observed,
+def scaled(line: PerParticipant, k: float) -> PerParticipant:
+    return line.model_copy(update={"price": scale_dated(line.price, k, "amount")})
+
+
+KIND = Kind("per_participant", PerParticipant, claims, series, needs, entries, add_observed, scaled,
             Observed(comparison=takes_comparison), check=check)

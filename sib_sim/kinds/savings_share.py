@@ -20,7 +20,7 @@ from ..lazy_numpy import np
 from ..fields import FieldError
 from .claims import (Earned, Kind, Ledger, Observed, PendingClaim, Row, add_to_series, no_needs, periodic_claims,
                      require_section)
-from .lines import LineBase, Share
+from .lines import LineBase, Share, scale_dated
 
 
 class SavingsShare(LineBase):
@@ -75,6 +75,10 @@ def check(line: SavingsShare, scenario) -> None:
                          "it cannot be paid by area")
 
 
-KIND = Kind("savings_share", SavingsShare, claims, series, no_needs, entries, add_observed,
+def scaled(line: SavingsShare, k: float) -> SavingsShare:
+    return line.model_copy(update={"share": scale_dated(line.share, k, "share")})
+
+
+KIND = Kind("savings_share", SavingsShare, claims, series, no_needs, entries, add_observed, scaled,
             Observed(value="the measured saving (comparison minus participants' cost)"), measurement_views=True,
             check=check)

@@ -12,7 +12,7 @@ from pydantic import Field, model_validator
 from ..fields import FieldError, Probability
 from .claims import (Earned, Kind, Ledger, Observed, PendingClaim, Row, add_to_series, no_needs, periodic_claims,
                      require_section)
-from .lines import LineBase, Price
+from .lines import LineBase, Price, scale_dated
 from .thresholds import reaches, snap
 
 AVERAGE_SUMS = {"star_change": ("star_change_sum", "star_followups")}
@@ -78,5 +78,9 @@ def check(line: SlidingScale, scenario) -> None:
     require_section(scenario, "wellbeing", "Well-being Stars")
 
 
-KIND = Kind("sliding_scale", SlidingScale, claims, series, no_needs, series, add_observed,
+def scaled(line: SlidingScale, k: float) -> SlidingScale:
+    return line.model_copy(update={"price": scale_dated(line.price, k, "amount")})
+
+
+KIND = Kind("sliding_scale", SlidingScale, claims, series, no_needs, series, add_observed, scaled,
             Observed(value="the mean Star change of the row's count"), measurement_views=True, check=check)

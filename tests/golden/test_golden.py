@@ -162,3 +162,38 @@ def test_price_command_bad_csv_names_file_line_and_column(tmp_path: Path):
     assert f"{observed}:4: count:" in result.stderr.replace("\n", "")
     assert "Traceback" not in result.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_each_kind_scales_its_own_prices(case: Path, tmp_path: Path):
+    """kinds.Kind.scaled (what value for money's indifference price scales): with every cap off,
+    each line's outcome payments double when its kind doubles its prices; fees (fixed-fee lines and
+    the fees that replace a suspended line's outcomes) stay as they are."""
+    from sib_sim.experiment.vfm_price import scale_prices
+
+    data = _load(case)
+    contract = data["terms"]["contract"]
+    contract.pop("cap", None)
+    if "participant_cap" in contract:
+        contract["participant_cap"]["amount"] = 1e12  # the largest amount the language takes
+    for item in contract["payers"] + contract["outcomes"]:
+        item.pop("cap", None)
+
+    def by_line(terms_data: dict, folder: Path, k: float) -> dict:
+        terms_path, observed = _write_inputs(data | {"terms": terms_data}, folder)
+        terms = read_terms_file(terms_path)
+        ledger = read_observed(observed, terms)
+        return apply_contract(pricing_contract(scale_prices(terms, k)), ledger).by_line()
+
+    without_fees = yaml.safe_load(yaml.safe_dump(data["terms"]))
+    for line in without_fees["contract"]["outcomes"]:
+        for window in line.get("suspended", []):
+            window.pop("fee_per_month", None)
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir(), (tmp_path / "c").mkdir()
+    base, doubled = by_line(data["terms"], tmp_path / "a", 1.0), by_line(data["terms"], tmp_path / "b", 2.0)
+    outcomes_only = by_line(without_fees, tmp_path / "c", 1.0)
+    for line in contract["outcomes"]:
+        name = line["id"]
+        fees = base[name][0] if line["kind"] == "fixed_fee" else base[name][0] - outcomes_only[name][0]
+        want = fees + 2.0 * (base[name][0] - fees)
+        assert doubled[name][0] == pytest.approx(want, rel=1e-12, abs=1e-9), name
