@@ -7,26 +7,28 @@ from typing import Literal
 
 from ..lazy_numpy import np
 
-from ..fields import Money
-from .claims import Earned, Kind, Ledger, PendingClaim, Row, add_to_series, no_needs, periodic_claims
+from .claims import (Earned, Kind, Ledger, PendingClaim, Row, add_to_series, no_needs, periodic_claims,
+                     price_by_month)
 from .lines import LineBase, Price
 
 
 class FixedFee(LineBase):
     """A scheduled fee with no outcome: a block amount per claim period (dated amounts allowed, the
-    amount in force at the period's start applies) and/or a fee per newly engaged patient."""
+    amount in force at the period's start applies) and/or a fee per newly engaged patient (dated
+    amounts allowed, each patient paid at the fee in force in the month they engaged)."""
 
     kind: Literal["fixed_fee"]
     per_period: Price = 0.0
-    per_engaged: Money = 0.0
+    per_engaged: Price = 0.0
 
 
 def _earn(line: FixedFee, ledger: Ledger, months: slice, price: np.ndarray, active: np.ndarray) -> Earned:
     """The block fee in force at the period's start, plus a fee per patient engaged in the period
     (outside any suspension window)."""
-    engaged = ledger.series["engaged"][:, months].sum(axis=1)
-    earned = price[months.start] + line.per_engaged * (ledger.series["engaged"][:, months] * active[months]).sum(axis=1)
-    return engaged, np.full(engaged.shape, np.nan), earned
+    engaged = ledger.series["engaged"][:, months]
+    per_engaged = price_by_month(line.per_engaged, active.size)[months] * active[months]
+    earned = price[months.start] + (engaged * per_engaged).sum(axis=1)
+    return engaged.sum(axis=1), np.full(engaged.shape[0], np.nan), earned
 
 
 def claims(line: FixedFee, ledger: Ledger) -> list[PendingClaim]:
