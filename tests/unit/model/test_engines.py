@@ -87,6 +87,28 @@ def test_engines_agree_on_hand_made_hostile_queues():
         np.testing.assert_array_equal(fast.gave_up, scenario_free.gave_up)
 
 
+def test_engines_agree_when_the_list_fills_and_empties_often():
+    """Capacity near the number in support: the fast engine switches between settling arrivals in
+    bulk (nobody waiting) and its event loop many times, with ties in ready times and staffing
+    steps at ready times, and must still match simpy event for event."""
+    rng = np.random.default_rng(8)
+    for _ in range(6):
+        n = int(rng.integers(1500, 3000))
+        ready = np.sort(np.round(rng.uniform(0, 34, n), 1))  # many ties, and ties with the steps
+        service = rng.exponential(1.0, n) + 1e-6
+        base = n // 34  # about the mean number in support
+        steps = [(0.0, base - 5), (5.0, base + 15), (11.0, base - 15), (11.5, base + 10), (20.0, 0),
+                 (20.7, base + 5), (28.0, base)]
+        fast = run_waiting_list(ready, service, steps, 0.4, 36.0)
+        ref = _reference(ready, service, steps, 0.4, 36.0)
+        np.testing.assert_array_equal(fast.start_order, ref.start_order)
+        np.testing.assert_allclose(fast.start, ref.start, rtol=0, atol=1e-9, equal_nan=True)
+        np.testing.assert_array_equal(fast.gave_up, ref.gave_up)
+        waited = fast.start > ready
+        busy_periods = np.count_nonzero(waited[1:] & ~waited[:-1])
+        assert busy_periods > 10 and (fast.start == ready).sum() > n / 4 and fast.gave_up.any()
+
+
 def _reference(ready, service, steps, max_wait, horizon):
     import simpy
 
