@@ -28,6 +28,9 @@ LONGEST_RUN = 8192
 # Free slots at which the event loop hands back to bulk mode. Near capacity, runs in bulk end after
 # a few arrivals and each hand-over sorts everyone in support: the event loop is cheaper there.
 PLENTY = 32
+# A window settled at once must start at least this many, or the event loop takes the next
+# WINDOW_REST arrivals (a single slot, or capacity steps close together, make windows short).
+WINDOW_LEAST, WINDOW_REST, WINDOW_ARRIVALS = 8, 32, 1024
 
 
 @dataclass(frozen=True)
@@ -40,19 +43,19 @@ class QueueResult:
 
 
 def run_waiting_list(ready: np.ndarray, service: np.ndarray, steps: list[tuple[float, int]],
-                     max_wait: float, horizon: float) -> QueueResult:
+                     max_wait: float, horizon: float, settle_at_once: bool = True) -> QueueResult:
     """`ready` sorted, all before the horizon; `service` the months each would stay in support;
-    `steps` (from_month, slots) with increasing months, the first at month 0."""
-    return _Queue(ready, service, steps, max_wait).run(horizon)
+    `steps` (from_month, slots) with increasing months, the first at month 0. `settle_at_once`
+    False: the event loop alone, one event at a time (tests hold the bulk runs and windows to it)."""
+    return _Queue(ready, service, steps, max_wait, settle_at_once).run(horizon)
 
 
 class _Queue:
     def __init__(self, ready: np.ndarray, service: np.ndarray, steps: list[tuple[float, int]],
-                 max_wait: float) -> None:
+                 max_wait: float, settle_at_once: bool) -> None:
+        self.settle_at_once = settle_at_once
         self.ready_array = np.asarray(ready, dtype=float)
         self.ends_array = self.ready_array + np.asarray(service, dtype=float)  # end if started at once
-        self.ready: list[float] = []  # lists for the event loop, made when the list is first used
-        self.service: list[float] = []
         self.service_array = np.asarray(service, dtype=float)
         self.step_months = np.array([m for m, _ in steps], dtype=float)
         self.slots = np.array([0] + [int(c) for _, c in steps], dtype=np.int64)  # [k]: after k steps
@@ -70,14 +73,18 @@ class _Queue:
         self.capacity, self.step = 0, 0
 
     def run(self, horizon: float) -> QueueResult:
-        n, i, run_length = self.ready_array.size, 0, FIRST_RUN
-        in_bulk = True
+        n, i, run_length, settle_at_once = self.ready_array.size, 0, FIRST_RUN, self.settle_at_once
+        in_bulk, rest = settle_at_once, 0  # rest: arrivals the event loop takes before windows again
         while i < n:
             if in_bulk:
                 i, run_length, in_bulk = self.bulk(i, run_length)
+            elif self.queue and not rest and settle_at_once:
+                i, worth_it = self.windows(i, horizon)
+                rest = 0 if worth_it else WINDOW_REST
             else:
                 in_bulk, run_length = self.arrive(i), FIRST_RUN
                 i += 1
+                rest = max(rest - 1, 0)
         if self.queue:
             self.events_until(horizon, before=True)
         ready = self.ready_array
@@ -89,7 +96,7 @@ class _Queue:
     def arrive(self, i: int) -> bool:
         """Arrival i in the event loop: serve the list up to its ready time, then start it or add it
         to the list. True when the list is empty and slots are plentiful, so bulk mode pays again."""
-        r, ends = self.ready[i], self.ends
+        r, ends = float(self.ready_array[i]), self.ends
         if self.queue:
             self.events_until(r)  # the list is served at each end and step before r
         if self.queue:
@@ -107,9 +114,9 @@ class _Queue:
             self.queue.append(i)
             return False
         self.start[i] = r
-        heapq.heappush(ends, r + self.service[i])
+        heapq.heappush(ends, r + float(self.service_array[i]))
         self.order.append(i)
-        if free <= PLENTY:
+        if free <= PLENTY or not self.settle_at_once:
             return False
         self.hand_back()
         return True
@@ -147,22 +154,73 @@ class _Queue:
         self.ends = merged[np.searchsorted(merged, r, side="right"):].tolist()  # sorted: a heap
         self.step = int(steps_done[k])
         self.capacity = int(self.slots[self.step])
-        if not self.ready:
-            self.ready, self.service = self.ready_array.tolist(), self.service_array.tolist()
         self.queue.append(waiting)
         return waiting + 1, FIRST_RUN, False
+
+    def windows(self, nxt: int, horizon: float) -> tuple[int, bool]:
+        """Serve a list that is in use window by window, each settled at once; `nxt` the next
+        arrival, all events up to the last arrival's ready time done. Returns the next arrival for
+        the event loop and whether the windows settled enough to be worth trying again.
+
+        A window runs from now until the next staffing step, the first give-up the list's front
+        could reach, or the horizon. The list is FIFO and holds the arrivals from its front to
+        `nxt`. While no one who starts in the window has ended, the k-th slot freed is the k-th
+        end of those in support (after the first len(in support) - capacity ends, which only
+        bring the count down to capacity), and the k-th in the list, or the k-th arrival after
+        it, starts at the later of its ready time and that slot. The window is cut at the first
+        end of someone it started; everything before the cut is settled."""
+        ready, service, max_wait = self.ready_array, self.service_array, self.max_wait
+        self.flush()
+        ends = np.sort(np.array(self.ends, dtype=float))
+        head, n, started = self.queue[0], ready.size, 0
+        limit = min(self.step_times[self.step], horizon)  # no step inside a window
+        while True:
+            cut = min(limit, ready[head] + max_wait)  # nobody's wait can run out inside it
+            last = min(nxt + WINDOW_ARRIVALS, n)
+            if last < n:
+                cut = min(cut, ready[last])
+            stop = nxt + int(np.searchsorted(ready[nxt:last], cut, side="left"))
+            slots = ends[ends.size - self.capacity:]
+            k = min(stop - head, int(np.searchsorted(slots, cut, side="left")))
+            begin = np.maximum(ready[head:head + k], slots[:k])
+            finish = begin + service[head:head + k]
+            instant = np.flatnonzero(finish <= begin)  # a support of no length: leave it to the loop
+            if instant.size:  # and cut before it, so that whatever starts at that time waits too
+                cut = float(begin[instant[0]])
+                k = int(np.searchsorted(begin, cut, side="left"))
+            if k == 0:
+                break
+            first_end = np.minimum.accumulate(finish[:k])
+            late = np.flatnonzero(begin[1:k] >= first_end[:k - 1])  # a slot from this window's starts
+            k = int(late[0]) + 1 if late.size else k
+            cut = min(cut, float(first_end[k - 1]))
+            self.start[head:head + k] = begin[:k]
+            self.started.append(np.arange(head, head + k, dtype=np.int64))
+            kept = ends[np.searchsorted(ends, cut, side="left"):]
+            ends = np.sort(np.concatenate([kept, finish[:k]]), kind="stable")
+            head += k
+            started += k
+            nxt = max(head, nxt + int(np.searchsorted(ready[nxt:stop], cut, side="left")))
+            if head == nxt or k < WINDOW_LEAST:
+                break
+        self.ends = ends.tolist()  # sorted: a heap
+        self.queue = deque(range(head, nxt))
+        return nxt, started >= WINDOW_LEAST
+
+    def flush(self) -> None:
+        self.started.append(np.array(self.order, dtype=np.int64))
+        self.order = []
 
     def hand_back(self) -> None:
         """The list is empty: hand those in support and the starts so far back to bulk mode."""
         self.pending = np.sort(np.array(self.ends, dtype=float))
         self.ends = []
-        self.started.append(np.array(self.order, dtype=np.int64))
-        self.order = []
+        self.flush()
 
     def events_until(self, t: float, before: bool = False) -> None:
         """Staffing steps and ends of support at or before t (strictly before with `before`), in
         time order (a step first at a tie), serving the list at each while anyone waits."""
-        ends, queue, ready, service, start = self.ends, self.queue, self.ready, self.service, self.start
+        ends, queue, ready, service, start = self.ends, self.queue, self.ready_array, self.service_array, self.start
         step_times, max_wait, order = self.step_times, self.max_wait, self.order
         pop, push, inf = heapq.heappop, heapq.heappush, np.inf
         while queue:
