@@ -11,8 +11,12 @@ Two modes. While nobody waits (the common case), ends of support and staffing st
 counts, so a run of arrivals is settled in bulk: each starts at once unless the number still in
 support when it arrives (ends after its ready time) has reached the capacity at that time, and
 both counts are sorted searches over the whole run. The first arrival who finds no free slot joins
-the list, and from there an event loop visits each end of support (a heap) and staffing step until
-the list is empty again.
+the list. While the list is in use it is settled window by window (see `_Queue.windows`): FIFO
+with no one ending who started in the window is a merge of the sorted ends of those in support with
+the list's ready times. An event loop (each end of support from a heap, each staffing step) takes
+what neither settles: near capacity with the list empty, supports of no length, short windows. The
+event loop alone is the same rules one event at a time (`settle_at_once=False`), and tests hold the
+two to identical numbers.
 """
 
 from __future__ import annotations
