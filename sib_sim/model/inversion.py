@@ -12,23 +12,35 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
+from . import poisson_table
+
 # Below this mean, counting up from zero is cheaper than starting from a normal approximation.
 SMALL_MEAN = 4.0
 
 
-def poisson_quantile(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
+def poisson_quantile(u: np.ndarray, mean: np.ndarray, use_table: bool = True) -> np.ndarray:
     """The smallest k with P(K <= k) >= u for K ~ Poisson(mean), elementwise (as float).
 
     Exact: the search steps one count at a time on the Poisson distribution function, from zero for
     small means and from a Cornish-Fisher guess (normal with a skew correction) for larger ones.
+    Means the table of model/poisson_table.py serves are read from it where its neighbouring grid
+    means agree, the same counts at a fraction of the cost (`use_table` False: never; for tests).
     """
     u = np.asarray(u, dtype=float)
     mean = np.broadcast_to(np.asarray(mean, dtype=float), u.shape)
     out = np.zeros(u.shape)
     flat_u, flat_mean = u.ravel(), mean.ravel()
     small = np.flatnonzero((flat_mean > 0) & (flat_mean <= SMALL_MEAN))
-    large = np.flatnonzero(flat_mean > SMALL_MEAN)
     out.ravel()[small] = _count_up(flat_u[small], flat_mean[small])
+    if use_table:
+        in_table = (flat_mean >= poisson_table.LOWEST) & (flat_mean < poisson_table.HIGHEST)
+        large = np.flatnonzero((flat_mean > SMALL_MEAN) & ~in_table)
+        tabled = np.flatnonzero(in_table & (flat_mean > SMALL_MEAN))
+        counts, settled = poisson_table.table_quantiles(flat_u[tabled], flat_mean[tabled])
+        out.ravel()[tabled[settled]] = counts[settled]
+        large = np.concatenate([large, tabled[~settled]])
+    else:
+        large = np.flatnonzero(flat_mean > SMALL_MEAN)
     out.ravel()[large] = _search_from_guess(flat_u[large], flat_mean[large])
     return out
 

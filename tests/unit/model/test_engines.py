@@ -87,6 +87,50 @@ def test_engines_agree_on_hand_made_hostile_queues():
         np.testing.assert_array_equal(fast.gave_up, scenario_free.gave_up)
 
 
+def test_engines_agree_when_the_list_fills_and_empties_often():
+    """Capacity near the number in support: the fast engine switches between settling arrivals in
+    bulk (nobody waiting) and its event loop many times, with ties in ready times and staffing
+    steps at ready times, and must still match simpy event for event."""
+    rng = np.random.default_rng(8)
+    for _ in range(6):
+        n = int(rng.integers(1500, 3000))
+        ready = np.sort(np.round(rng.uniform(0, 34, n), 1))  # many ties, and ties with the steps
+        service = rng.exponential(1.0, n) + 1e-6
+        base = n // 34  # about the mean number in support
+        steps = [(0.0, base - 5), (5.0, base + 15), (11.0, base - 15), (11.5, base + 10), (20.0, 0),
+                 (20.7, base + 5), (28.0, base)]
+        fast = run_waiting_list(ready, service, steps, 0.4, 36.0)
+        ref = _reference(ready, service, steps, 0.4, 36.0)
+        np.testing.assert_array_equal(fast.start_order, ref.start_order)
+        np.testing.assert_allclose(fast.start, ref.start, rtol=0, atol=1e-9, equal_nan=True)
+        np.testing.assert_array_equal(fast.gave_up, ref.gave_up)
+        waited = fast.start > ready
+        busy_periods = np.count_nonzero(waited[1:] & ~waited[:-1])
+        assert busy_periods > 10 and (fast.start == ready).sum() > n / 4 and fast.gave_up.any()
+
+
+def test_bulk_runs_and_windows_equal_the_event_loop_bit_for_bit():
+    """The fast engine settles runs of arrivals and windows of the list at once; its event loop
+    alone applies the same rules one event at a time. On queues hostile to the bulk counts
+    (supports of no length, ties between ready times, ends and staffing steps, waits of zero,
+    capacity cut to zero) the two must give identical numbers, not merely close ones."""
+    rng = np.random.default_rng(11)
+    for _ in range(300):
+        n = int(rng.integers(1, 600))
+        ready = np.sort(np.round(rng.uniform(0, 30, n), int(rng.integers(0, 3))))
+        service = rng.exponential(rng.uniform(0.1, 10), n)
+        service[rng.random(n) < rng.uniform(0, 0.3)] = 0.0
+        service = np.round(service, int(rng.integers(0, 4)))
+        months = np.unique(np.r_[0.0, np.round(rng.uniform(1, 34, int(rng.integers(0, 8))), 0)])
+        steps = [(float(m), int(rng.integers(0, 60))) for m in months]
+        max_wait = float(rng.choice([0.0, rng.uniform(0.1, 8)]))
+        fast = run_waiting_list(ready, service, steps, max_wait, 36.0)
+        loop = run_waiting_list(ready, service, steps, max_wait, 36.0, settle_at_once=False)
+        np.testing.assert_array_equal(fast.start, loop.start)
+        np.testing.assert_array_equal(fast.gave_up, loop.gave_up)
+        np.testing.assert_array_equal(fast.start_order, loop.start_order)
+
+
 def _reference(ready, service, steps, max_wait, horizon):
     import simpy
 

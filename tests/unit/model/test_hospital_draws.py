@@ -69,6 +69,32 @@ def test_poisson_quantile_never_falls_as_the_mean_rises():
     assert np.all(high >= low) and np.any(high > low)
 
 
+def test_the_poisson_table_gives_the_same_counts_as_the_direct_search():
+    """The table settles most counts from its grid means and leaves the rest to the direct search:
+    the counts must be the very ones the direct search gives (seeded numbers do not move), over
+    many seeds, means on and between grid points, at the table's edges and in the tails of u."""
+    rng = np.random.default_rng(12)
+    grid = 4.0 + np.arange(0, 60 * 32 + 1) / 32  # grid means themselves, the last past the table
+    for seed in range(60):
+        mean = np.concatenate([rng.uniform(3.9, 66.0, 20000), grid, np.full(50, 64.0), np.full(50, 4.0)])
+        u = rng.random(mean.size)
+        u[:200] = np.r_[rng.random(100) * 1e-12, 1.0 - (rng.random(100) + 0.05) * 1e-14]
+        np.testing.assert_array_equal(poisson_quantile(u, mean), poisson_quantile(u, mean, use_table=False),
+                                      err_msg=f"seed {seed}")
+
+
+def test_the_poisson_table_counts_do_not_depend_on_what_was_built_first(monkeypatch):
+    from sib_sim.model import poisson_table
+
+    u, mean = np.random.default_rng(2).random(4000), np.linspace(4.0, 63.9, 4000)
+    expected = poisson_quantile(u, mean, use_table=False)
+    for order in (slice(None), slice(None, None, -1)):
+        monkeypatch.setattr(poisson_table, "_cdf", np.full_like(poisson_table._cdf, np.nan))
+        monkeypatch.setattr(poisson_table, "_built", np.zeros_like(poisson_table._built))
+        poisson_quantile(u[order][:10], mean[order][:10])  # one end of the table built first
+        np.testing.assert_array_equal(poisson_quantile(u, mean), expected)
+
+
 def test_gamma_frailty_has_mean_one_and_variance_one_over_shape():
     u = (np.arange(200000) + 0.5) / 200000  # a fine grid of quantiles: the distribution itself
     frailty = gamma_frailty(u, 1.2)
