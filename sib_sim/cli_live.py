@@ -66,11 +66,13 @@ def project(
     from .io.projection_folder import write_projection_folder
     from .io.scenario_file import read_scenario_file
     from .live.projection import project as project_contract
+    from .live.projection import refuse_participant_cap
     from .reports.projection_console import print_projection
 
     overrides = tuple(set_ or ())
     with _handled():
         loaded = read_scenario_file(scenario, overrides)
+        refuse_participant_cap(loaded.scenario, str(scenario))
         history = read_actuals_folder(actuals_dir, loaded.scenario)
         target = out_dir or Path("results") / f"{loaded.scenario.name}-from-{history.as_of:%Y-%m}"
         check_folder(target, "results", force)

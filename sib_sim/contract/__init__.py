@@ -17,6 +17,7 @@ from ..kinds.claims import suspension_fees
 from ..measure import OutcomeLedger, definitions_for
 from ..scenario.contract import AreaPayers, Contract, OutcomeLine
 from .caps import CapState
+from .history import History
 from .participant_cap import ParticipantRooms
 from .records import CapCut, ClaimRecord, Payments
 
@@ -77,20 +78,29 @@ def _check_measured(line: OutcomeLine, ledger: OutcomeLedger) -> None:
                         "(sib_sim.measure.definitions_for)", field=f"contract.outcomes.{line.id}")
 
 
-def apply_contract(contract: Contract, ledger: OutcomeLedger) -> Payments:
+def apply_contract(contract: Contract, ledger: OutcomeLedger, history: History | None = None) -> Payments:
+    """Every claim of the ledger, paid under the caps. `history`: start from a running contract's
+    claims and payments to an as-of month (contract/history.py; not with a per-participant cap)."""
     n, horizon = ledger.n_replications, ledger.horizon_months
     payer_ids = [p.id for p in contract.payers]
     line_ids = [o.id for o in contract.outcomes]
 
-    caps = CapState.start(contract, n)
-    rooms = ParticipantRooms.start(contract, ledger.participant_events, n)
+    caps = CapState.start(contract, n) if history is None else history.caps(contract, n)
+    rooms = None if history is not None else ParticipantRooms.start(contract, ledger.participant_events, n)
     capped = set(contract.participant_capped)
     paid = np.zeros((n, len(line_ids), len(payer_ids), horizon))
     after_horizon = np.zeros(n)
-    claims = []
+    claims = [] if history is None else history.records(contract, n)
+    if history is not None:
+        paid[:, :, :, :history.months] = history.paid
     for line_index, claim, split, fee in _pending_claims(contract, ledger):
         line = contract.outcomes[line_index]
         period = (claim.period_start, claim.period_end)
+        paid_month = claim.claim_month + line.claim.payment_lag_months
+        if history is not None:
+            if paid_month < history.months:
+                continue  # paid by as-of: the history has it
+            claim = replace(claim, earned=history.earned(line_index, claim, split))
         if rooms is not None and line.id in capped and not fee:
             area = None if split is None else ledger.areas.index(split.area)
             allotment = rooms.allot(line, period, horizon, area)
@@ -99,7 +109,6 @@ def apply_contract(contract: Contract, ledger: OutcomeLedger) -> Payments:
             rooms.spend(allotment, by_payer.sum(axis=1))
         else:
             by_payer = caps.apply(line, period, claim.earned, payer_ids, split)
-        paid_month = claim.claim_month + line.claim.payment_lag_months
         month = int(np.floor(paid_month))
         if month < horizon:
             paid[:, line_index, :, month] += by_payer
@@ -111,4 +120,4 @@ def apply_contract(contract: Contract, ledger: OutcomeLedger) -> Payments:
     return Payments(tuple(line_ids), tuple(payer_ids), paid, tuple(claims), tuple(caps.cuts), after_horizon)
 
 
-__all__ = ["CapCut", "ClaimRecord", "Payments", "apply_contract"]
+__all__ = ["CapCut", "ClaimRecord", "History", "Payments", "apply_contract"]

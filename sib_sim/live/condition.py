@@ -5,8 +5,9 @@ give-ups, caseload, waiting list, recorded Stars, measured hospital costs) are t
 path up to the as-of month, so every claim the contract makes from them reads the real history
 (a sliding scale's running mean, a savings share's cumulative netting); outcome payments up to
 as-of are the actual ones; each cap starts from its cap less what has actually been paid against
-it (contract.caps.CapState, rooms reduced); a claim made by as-of but paid after it is paid at the
-amount actually claimed (claims.csv), before caps.
+it; a claim made by as-of but paid after it is paid at the amount actually claimed (claims.csv),
+before caps (contract.apply_contract's `history=`, contract/history.py: the claim loop is the
+contract's own).
 
 What is approximate: the future of each path is a fresh simulation at posterior parameters
 (live/smc.py), so the people in support or waiting at as-of, and their Star and hospital histories,
@@ -21,10 +22,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..contract import Payments
-from ..contract import _pending_claims  # the contract's own claims, in the order caps take them
+from ..contract import History, Payments, apply_contract
 from ..contract.caps import CapState
-from ..contract.records import ClaimRecord
 from ..measure import OutcomeLedger
 from ..scenario.contract import Contract
 from .actuals import Actuals
@@ -63,49 +62,20 @@ def splice_ledger(ledger: OutcomeLedger, actuals: Actuals) -> OutcomeLedger:
     return replace(ledger, series=series)
 
 
+def history_of(actuals: Actuals) -> History:
+    """The actuals' claims and payments, as the contract starts from them."""
+    return History(actuals.months, actuals.paid, actuals.claimed)
+
+
 def starting_caps(contract: Contract, actuals: Actuals, n: int) -> CapState:
     """Each cap's room less what has been paid against it by as-of."""
-    caps = CapState.start(contract, n)
-    by_payer, by_line = actuals.paid_by_payer, actuals.paid_by_line
-    caps.contract = np.maximum(caps.contract - actuals.paid_total, 0.0)
-    caps.lines = {k: np.maximum(v - by_line.get(k, 0.0), 0.0) for k, v in caps.lines.items()}
-    caps.payers = {k: np.maximum(v - by_payer.get(k, 0.0), 0.0) for k, v in caps.payers.items()}
-    return caps
+    return history_of(actuals).caps(contract, n)
 
 
 def conditioned_payments(contract: Contract, ledger: OutcomeLedger, actuals: Actuals) -> Payments:
-    """Payments: the actual ones to as-of, then the paths' later claims under what is left of each cap.
-
-    The loop is contract.apply_contract's (keep the two alike), from as-of on: claims paid by as-of are the actuals'."""
-    n, horizon, m = ledger.n_replications, ledger.horizon_months, actuals.months
-    payer_ids = [p.id for p in contract.payers]
-    line_ids = [o.id for o in contract.outcomes]
-    caps = starting_caps(contract, actuals, n)
-    paid = np.zeros((n, len(line_ids), len(payer_ids), horizon))
-    paid[:, :, :, :m] = actuals.paid
-    after_horizon = np.zeros(n)
-    claims = [ClaimRecord(line, 0.0, float(m), float(m - 1), float(m - 1), np.zeros(n), np.full(n, np.nan),
-                          np.full(n, actuals.claimed[i].sum()),
-                          np.broadcast_to(actuals.paid[i].sum(axis=1), (n, len(payer_ids))).copy())
-              for i, line in enumerate(line_ids)]
-    for line_index, claim, split, _fee in _pending_claims(contract, ledger):
-        line = contract.outcomes[line_index]
-        paid_month = claim.claim_month + line.claim.payment_lag_months
-        month = int(np.floor(paid_month))
-        if month < m:
-            continue  # paid by as-of: the actuals have it
-        earned = claim.earned
-        made = int(np.floor(claim.claim_month))
-        if made < m and split is None and actuals.claimed[line_index, made] > 0:
-            earned = np.full(n, actuals.claimed[line_index, made])  # claimed already: the claimed amount
-        by_payer = caps.apply(line, (claim.period_start, claim.period_end), earned, payer_ids, split)
-        if month < horizon:
-            paid[:, line_index, :, month] += by_payer
-        else:
-            after_horizon += by_payer.sum(axis=1)
-        claims.append(ClaimRecord(line.id, claim.period_start, claim.period_end, claim.claim_month, paid_month,
-                                  claim.count, claim.value, earned, by_payer, None if split is None else split.area))
-    return Payments(tuple(line_ids), tuple(payer_ids), paid, tuple(claims), tuple(caps.cuts), after_horizon)
+    """Payments: the actual ones to as-of, then the paths' later claims under what is left of each cap
+    (contract.apply_contract started from the actuals' history)."""
+    return apply_contract(contract, ledger, history_of(actuals))
 
 
 def scale_future(contract: Contract, payments: Payments, actuals: Actuals, factor: np.ndarray) -> Payments:

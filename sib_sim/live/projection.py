@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from scipy.special import ndtr
@@ -195,8 +196,27 @@ def _check_matches(scenario: Scenario, actuals: Actuals) -> None:
         raise UserError("the actuals' outcome lines and payers are not the scenario's", field="actuals")
     if actuals.start_date != scenario.run.start_date:
         raise UserError("the actuals start in another month than the scenario", field="actuals")
-    if scenario.contract.participant_cap is not None:
-        # The actuals hold payments by line and payer, not by participant, so what each participant
-        # has left under the cap at as-of is unknown.
-        raise UserError("project cannot yet re-project a contract with a participant_cap: the actuals do not "
-                        "say what each participant has been paid", field="contract.participant_cap")
+    refuse_participant_cap(scenario)
+
+
+PARTICIPANT_CAP_TEXT = ("a contract with a per-participant cap cannot be re-projected yet: the actuals hold "
+                        "payments by line and payer, not by participant, so what each participant has left "
+                        "under the cap at as-of is unknown. To project without it, remove contract.participant_cap "
+                        "from a copy of the scenario (each participant then starts with the whole cap again, so "
+                        "the projection over-states what is still to be paid)")
+
+
+def refuse_participant_cap(scenario: Scenario, filename: str | None = None) -> None:
+    """A UserError at the cap's file:line (when the scenario file is named) for a participant cap."""
+    if scenario.contract.participant_cap is None:
+        return
+    where = filename
+    if filename is not None:
+        from ..io.yaml_locations import parse_yaml
+
+        try:
+            located = parse_yaml(Path(filename).read_text(encoding="utf-8"), filename)
+            where = located.where(("contract", "participant_cap"), at_key=True) or filename
+        except (OSError, UserError):
+            pass
+    raise UserError(PARTICIPANT_CAP_TEXT, where=where, field="contract.participant_cap")

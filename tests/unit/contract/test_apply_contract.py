@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sib_sim.contract import apply_contract
+from sib_sim.contract import History, apply_contract
 from sib_sim.measure.ledger import SERIES, OutcomeLedger, STAR_CHANGE_BINS
 from sib_sim.scenario import Contract
 
@@ -98,3 +98,26 @@ def test_dated_prices_apply_from_their_month():
     spec["outcomes"][0]["price"] = [{"from_month": 0, "amount": 10.0}, {"from_month": 3, "amount": 20.0}]
     p = apply_contract(Contract.model_validate(spec), ledger(5, **STARS))
     assert [x.earned[0] for x in p.claims] == pytest.approx([0, 50, 100, 200, 0])
+
+
+def test_a_history_fixes_payments_to_as_of_and_starts_the_caps_from_them():
+    # As of month 3 (months 0-2 observed) the history says: the month-1 claim was made at 40 (not the
+    # ledger's 50) and paid 20/20 in month 2; the month-2 claim was claimed at 100, not yet paid.
+    # Claims paid by month 2 are the history's; the month-2 claim pays the claimed 100 in month 3, the
+    # fund's room is 60 - 20 = 40, so it pays 40 and the CCG 60; the month-3 claim (100) is the
+    # ledger's: the fund is capped, the CCG pays all. The history's payments are a claim record.
+    paid = np.zeros((1, 2, 3))
+    paid[0, :, 2] = [20.0, 20.0]  # payers in the contract's order: ccg, fund
+    claimed = np.array([[0.0, 40.0, 100.0]])
+    p = apply_contract(contract(), ledger(5, **STARS), history=History(3, paid, claimed))
+    assert p.paid[0, 0, 0].tolist() == pytest.approx([0, 0, 20, 60, 100])  # ccg
+    assert p.paid[0, 0, 1].tolist() == pytest.approx([0, 0, 20, 40, 0])  # fund
+    assert [c.earned[0] for c in p.claims] == pytest.approx([140, 100, 100, 0])
+    assert p.by_payer()["fund"][0] == pytest.approx(60)
+    assert p.total[0] == pytest.approx(240)
+
+
+def test_an_empty_history_prices_as_from_the_start():
+    empty = History(0, np.zeros((1, 2, 0)), np.zeros((1, 0)))
+    p, q = apply_contract(contract(), ledger(5, **STARS)), apply_contract(contract(), ledger(5, **STARS), empty)
+    np.testing.assert_allclose(q.paid, p.paid)
