@@ -60,13 +60,21 @@ def evaluate_with_cuts(scenario: Scenario, ledger: OutcomeLedger, seed: int | No
     """evaluate(), with delivery cuts under `shortfall: scale_back` simulated: each replication whose
     money runs out is re-simulated with less capacity until nothing is cut (experiment.delivery_cut),
     and the cut metrics (`capacity_cut*`) are added."""
+    return priced_with_cuts(scenario, ledger, seed, replications, definitions)[0]
+
+
+def priced_with_cuts(scenario: Scenario, ledger: OutcomeLedger, seed: int | None = None,
+                     replications: Sequence[int] | None = None,
+                     definitions: OutcomeDefinitions | None = None) -> tuple[Results, OutcomeLedger]:
+    """evaluate_with_cuts(), and the ledger it priced (cut replications at their fixed point): what
+    the delivery bought, for value for money and value of information."""
     if scenario.finance.shortfall != "scale_back":
-        return evaluate(scenario, ledger, seed, replications)
+        return evaluate(scenario, ledger, seed, replications), ledger
     seed = scenario.run.seed if seed is None else seed
     reps = list(range(ledger.n_replications)) if replications is None else list(replications)
     ledger, cut_metrics = resolve_cuts(scenario, ledger, seed, reps, definitions)
     results = evaluate(scenario, ledger, seed, reps)
-    return replace(results, replications=results.replications.assign(**cut_metrics))
+    return replace(results, replications=results.replications.assign(**cut_metrics)), ledger
 
 
 from .compare import Comparison, compare, term_differences  # noqa: E402 - uses evaluate above

@@ -26,15 +26,14 @@ from ..errors import UserError
 from ..finance.costs import delivery_costs
 from ..measure import OutcomeLedger, definitions_for
 from ..scenario import Scenario
-from .compare import check_currencies, simulation_key
+from .compare import DEFAULT_WILLINGNESS, check_currencies, simulation_key
 from .executor import Progress, simulate_replications
 from .vfm_arms import arm_summary, direct_arm, net_benefit, nothing_arm, outcome_values, sib_arm
 from .vfm_budget import budget_exposure, check_budgets, payer_monthly
 from .vfm_price import DEFAULT_MAX_SCALE, Indifference, indifference
 from .voi import ValueOfInformation, check_groups, value_of_information
 
-# (value per pound of non-cashable savings, value per Star point): the willingness to pay shown.
-DEFAULT_WILLINGNESS = ((0.0, 0.0), (0.5, 100.0), (1.0, 500.0))
+__all__ = ["DEFAULT_WILLINGNESS", "ValueForMoney", "value_for_money"]  # the willingness to pay shown: compare's
 
 
 @dataclass(frozen=True)
