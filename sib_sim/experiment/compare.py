@@ -97,7 +97,8 @@ def compare(scenarios: Sequence[Scenario], replications: int | None = None, seed
 
     value_of_information: also EVPI and EVPPI for the choice between the variants (compare_voi), at
     each willingness to pay ((per pound of non-cashable savings, per Star point) pairs), for each
-    uncertain parameter and each group (name -> uncertain paths), per programme and for `programmes`.
+    uncertain parameter and each group (the variants' `uncertainty: groups:`, then `groups`, name ->
+    uncertain paths, added or replacing one of the same name), per programme and for `programmes`.
     """
     from . import priced_with_cuts  # the package's evaluate, with delivery cuts re-simulated
     from .compare_voi import compare_value_of_information
@@ -107,7 +108,10 @@ def compare(scenarios: Sequence[Scenario], replications: int | None = None, seed
     check_currencies(scenarios)
     if not np.isfinite(programmes) or programmes <= 0:
         raise UserError(f"the number of programmes must be above 0 (got {programmes:g})", where="--programmes")
-    named_groups = dict(groups or {})
+    named_groups: dict[str, Sequence[str]] = {}
+    for scenario in scenarios:  # each variant's `uncertainty: groups:` (the first to name one wins)
+        named_groups = scenario.parameter_groups() | named_groups
+    named_groups |= dict(groups or {})  # then these, added or replacing a group of the same name
     check_groups(named_groups, sorted({p for s in scenarios for p in s.uncertainty}))
     n = base.run.replications if replications is None else replications
     seed = base.run.seed if seed is None else seed

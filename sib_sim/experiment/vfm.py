@@ -83,7 +83,8 @@ def value_for_money(scenario: Scenario, comparator: Scenario | None = None, repl
 
     line: scale only this outcome line's price or share (default: every outcome line's).
     budgets: payer -> annual budget for the budget exposure. willingness: (per pound of non-cashable
-    savings, per Star point) pairs for the net benefit. groups: name -> uncertain parameter paths.
+    savings, per Star point) pairs for the net benefit. groups: name -> uncertain parameter paths, added
+    to the scenario's `uncertainty: groups:` (a group of the same name replaces the scenario's).
     programmes: how many programmes the decision applies to (the value of information is scaled by it).
     include_nothing: the decision for the value of information includes doing nothing.
     prices: search the indifference prices and the corridor's scales (a few contract and finance
@@ -91,7 +92,8 @@ def value_for_money(scenario: Scenario, comparator: Scenario | None = None, repl
     from . import evaluate
 
     _check(scenario, comparator, line, max_scale, budgets or {}, programmes)
-    check_groups(groups or {}, sorted(scenario.uncertainty))
+    groups = scenario.parameter_groups() | dict(groups or {})  # the scenario's, with these added or replacing
+    check_groups(groups, sorted(scenario.uncertainty))
     n = scenario.run.replications if replications is None else replications
     seed = scenario.run.seed if seed is None else seed
     shared = comparator is not None and simulation_key(comparator) == simulation_key(scenario)

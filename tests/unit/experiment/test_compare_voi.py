@@ -90,3 +90,15 @@ def test_bad_groups_and_programmes_are_refused_before_simulating(wtw):
 def test_value_of_information_can_be_left_out(wtw):
     result = compare([_two_parameters(wtw)] * 2, replications=2, workers=1, value_of_information=False)
     assert result.voi is None
+
+
+def test_the_scenarios_groups_are_used_and_named_groups_add_to_or_replace_them(wtw):
+    from sib_sim.experiment.voi import value_of_information  # noqa: F401 - the estimator both use
+
+    s = with_overrides(_two_parameters(wtw), {"uncertainty.groups": {"hosp": [AE, NEL], "ae": [AE]}})
+    result = compare([s, s], replications=2, workers=1, willingness=[(0.0, 0.0)], groups={"ae": [NEL], "nel": [NEL]})
+    kinds = {r["name"]: r["kind"] for r in result.voi.rows}
+    assert kinds == {"EVPI (all parameters)": "evpi", AE: "parameter", NEL: "parameter", "hosp": "group",
+                     "ae": "group", "nel": "group"}
+    vfm = value_for_money(s, replications=2, workers=1, willingness=[(0.0, 0.0)], prices=False)
+    assert [r["name"] for r in vfm.voi.rows if r["kind"] == "group"] == ["hosp", "ae"]
