@@ -89,7 +89,7 @@ def value_for_money(scenario: Scenario, comparator: Scenario | None = None, repl
     include_nothing: the decision for the value of information includes doing nothing.
     prices: search the indifference prices and the corridor's scales (a few contract and finance
     evaluations per replication: the slow part with many replications); False leaves them out."""
-    from . import evaluate
+    from . import priced_with_cuts
 
     _check(scenario, comparator, line, max_scale, budgets or {}, programmes)
     groups = scenario.parameter_groups() | dict(groups or {})  # the scenario's, with these added or replacing
@@ -100,18 +100,25 @@ def value_for_money(scenario: Scenario, comparator: Scenario | None = None, repl
     contracts = [scenario.contract] + ([comparator.contract] if shared else [])
     ledger = simulate_replications(scenario, seed, list(range(n)), workers, scheduler, progress,
                                    definitions_for(contracts))
-    results = evaluate(scenario, ledger, seed)
-    arms = {"sib": sib_arm(results, ledger)}
+    # The SIB's money can run out (shortfall: scale_back): its cut runs are re-simulated with less
+    # delivery, while direct commissioning pays for the delivery as planned.
+    results, delivered = priced_with_cuts(scenario, ledger, seed, list(range(n)), definitions_for(contracts))
+    arms = {"sib": sib_arm(results, delivered)}
     monthly = {f"sib.{k}": v for k, v in payer_monthly(results.monthly).items()}
     notes = ["one simulation of the cohorts priced as SIB, direct and no service (common random numbers)"]
+    if "capacity_cut" in results.replications and results.replications["capacity_cut"].any():
+        notes.append(f"the SIB cut delivery (its money ran out) in {int(results.replications['capacity_cut'].sum())} "
+                     f"of {n} runs: those were re-simulated with the cut for the SIB arm; direct commissioning pays "
+                     "for the delivery as planned; indifference prices and the corridor re-price the planned delivery")
     if comparator is None:
         arms["direct"] = direct_arm(scenario, ledger)
         monthly[f"direct.{scenario.finance.commissioner.payer}"] = sum(delivery_costs(scenario, ledger).values())
         name = "direct (at cost)"
     else:
+        wanted = definitions_for(contracts if shared else [comparator.contract])
         other = ledger if shared else simulate_replications(comparator, seed, list(range(n)), workers, scheduler,
-                                                            progress, definitions_for([comparator.contract]))
-        priced = evaluate(comparator, other, seed)
+                                                            progress, wanted)
+        priced, other = priced_with_cuts(comparator, other, seed, list(range(n)), wanted)  # its own cuts too
         arms["direct"] = sib_arm(priced, other)
         monthly |= {f"direct.{k}": v for k, v in payer_monthly(priced.monthly).items()}
         name = comparator.name
