@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+from .cli_vfm import GroupOpt, ProgrammesOpt, WtpOpt
 from .defaults import MAX_REPLICATIONS
 from .errors import UserError
 from .launch import exit_status
@@ -211,10 +212,15 @@ def compare(
                                                     "replications to this folder.")] = None,
     engine: EngineOpt = None,
     scheduler: SchedulerOpt = None,
+    wtp: WtpOpt = None,
+    group: GroupOpt = None,
+    programmes: ProgrammesOpt = 1.0,
+    no_voi: Annotated[bool, typer.Option("--no-voi", help="Leave out the value of information.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
     force: ForceOpt = False,
 ) -> None:
-    """Compare contract terms on the same simulated cohorts: paired differences with 90% intervals.
+    """Compare contract terms on the same simulated cohorts: paired differences with 90% intervals,
+    and the value of information (EVPI, EVPPI) for the choice between the variants.
 
     Variants that differ only in contract or finance re-price one simulation; others run on the same
     seeds. Each line shows base and variant medians, the mean paired difference (variant - base), its
@@ -222,8 +228,9 @@ def compare(
 
     Example: sib-sim compare scenarios/ways_to_wellness.yaml scenarios/ways_to_wellness_direct.yaml
     """
+    from .cli_vfm import parse_groups, parse_wtp
     from .experiment import compare as compare_variants
-    from .experiment.compare import check_currencies, simulation_key
+    from .experiment.compare import DEFAULT_WILLINGNESS, check_currencies, simulation_key
     from .io.compare_folder import write_compare_folder
     from .io.output_folder import check_folder
     from .io.scenario_file import read_scenario_file
@@ -243,7 +250,10 @@ def compare(
             simulations = len({simulation_key(v) for v in variants})  # variants sharing cohorts simulate once
             task = bar.add_task(f"Simulating {simulations} cohort set(s)", total=n * simulations)
             comparison = compare_variants(variants, replications=n, seed=seed, workers=workers,
-                                          scheduler=scheduler, progress=lambda k: _advance(bar, task, k))
+                                          scheduler=scheduler, progress=lambda k: _advance(bar, task, k),
+                                          value_of_information=not no_voi, groups=parse_groups(group or []),
+                                          willingness=parse_wtp(wtp) if wtp else DEFAULT_WILLINGNESS,
+                                          programmes=programmes)
         target = None if out_dir is None else write_compare_folder(comparison, out_dir, [str(p) for p in scenarios],
                                                                     force=force)
     if not quiet:

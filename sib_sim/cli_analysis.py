@@ -98,7 +98,8 @@ def sweep(
     """The deal zone: a grid over one or two terms, with P(investor multiple >= hurdle) and
     P(commissioner's payments covered by its cashable savings) at each point.
 
-    Terms (contract, finance) re-price one simulation of the cohorts. Writes <out>/sweep/grid.csv,
+    Terms (contract, finance) re-price one simulation of the cohorts (a point that cuts delivery
+    re-simulates the replications it cuts). Writes <out>/sweep/grid.csv,
     deal_zone.png and sweep.json; other files in <out> are kept.
 
     Example: sib-sim sweep scenarios/ways_to_wellness.yaml --param contract.outcomes.wellbeing.price=100:500:5

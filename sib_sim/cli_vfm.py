@@ -15,6 +15,16 @@ import typer
 from .defaults import MAX_REPLICATIONS
 from .errors import UserError
 
+# Options `vfm` and `compare` share (compare's lives in cli.py and imports these).
+WtpOpt = Annotated[Optional[list[str]], typer.Option(
+    "--wtp", help="Willingness to pay, NON_CASHABLE:STAR: value per pound of non-cashable savings and per Star "
+                  "point (repeatable; default 0:0, 0.5:100, 1:500).")]
+GroupOpt = Annotated[Optional[list[str]], typer.Option(
+    "--group", help="A named group of uncertain parameters for EVPPI, NAME=PATH,PATH (repeatable; adds to the "
+                    "scenario's uncertainty.groups, and replaces a group of the same name).")]
+ProgrammesOpt = Annotated[float, typer.Option(help="Programmes the decision applies to (scales the value of "
+                                                   "information).")]
+
 WTP_HINT = "expected NON_CASHABLE:STAR, e.g. --wtp 0.5:100 (0.5 per pound of non-cashable savings, 100 per Star point)"
 
 
@@ -81,13 +91,9 @@ def vfm(
     max_scale: Annotated[float, typer.Option(help="Largest price scale searched for indifference prices.")] = 4.0,
     budget: Annotated[Optional[list[str]], typer.Option("--budget", help="A payer's annual budget, PAYER=AMOUNT "
                                                         "(repeatable).")] = None,
-    group: Annotated[Optional[list[str]], typer.Option("--group", help="A named group of uncertain parameters for "
-                                                       "EVPPI, NAME=PATH,PATH (repeatable).")] = None,
-    wtp: Annotated[Optional[list[str]], typer.Option("--wtp", help="Willingness to pay, NON_CASHABLE:STAR: value "
-                                                     "per pound of non-cashable savings and per Star point "
-                                                     "(repeatable; default 0:0, 0.5:100, 1:500).")] = None,
-    programmes: Annotated[float, typer.Option(help="Programmes the decision applies to (scales the value of "
-                                                   "information).")] = 1.0,
+    group: GroupOpt = None,
+    wtp: WtpOpt = None,
+    programmes: ProgrammesOpt = 1.0,
     with_nothing: Annotated[bool, typer.Option("--with-nothing", help="Value of information: the decision also "
                                                "includes doing nothing.")] = False,
     no_prices: Annotated[bool, typer.Option("--no-prices", help="Skip the indifference prices and the corridor "

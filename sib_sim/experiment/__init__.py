@@ -11,7 +11,7 @@ from ..contract import apply_contract
 from ..finance import cash_flows
 from ..measure import OutcomeDefinitions, OutcomeLedger
 from ..scenario import Scenario
-from .delivery_cut import resolve_cuts
+from .delivery_cut import CUT_TOLERANCE, resolve_cuts
 from .executor import Progress, simulate_replications
 from .metrics import monthly_streams, replications_table
 from .results import Results
@@ -60,13 +60,25 @@ def evaluate_with_cuts(scenario: Scenario, ledger: OutcomeLedger, seed: int | No
     """evaluate(), with delivery cuts under `shortfall: scale_back` simulated: each replication whose
     money runs out is re-simulated with less capacity until nothing is cut (experiment.delivery_cut),
     and the cut metrics (`capacity_cut*`) are added."""
+    return priced_with_cuts(scenario, ledger, seed, replications, definitions)[0]
+
+
+def priced_with_cuts(scenario: Scenario, ledger: OutcomeLedger, seed: int | None = None,
+                     replications: Sequence[int] | None = None,
+                     definitions: OutcomeDefinitions | None = None) -> tuple[Results, OutcomeLedger]:
+    """evaluate_with_cuts(), and the ledger it priced (cut replications at their fixed point): what
+    the delivery bought, for value for money and value of information."""
+    results = evaluate(scenario, ledger, seed, replications)
     if scenario.finance.shortfall != "scale_back":
-        return evaluate(scenario, ledger, seed, replications)
+        return results, ledger
     seed = scenario.run.seed if seed is None else seed
     reps = list(range(ledger.n_replications)) if replications is None else list(replications)
-    ledger, cut_metrics = resolve_cuts(scenario, ledger, seed, reps, definitions)
-    results = evaluate(scenario, ledger, seed, reps)
-    return replace(results, replications=results.replications.assign(**cut_metrics))
+    # Priced once: only a run whose waterfall cuts delivery is re-simulated (and priced again).
+    cut = results.replications["delivery_cut"].to_numpy(dtype=float) > CUT_TOLERANCE
+    ledger, cut_metrics = resolve_cuts(scenario, ledger, seed, reps, definitions, cut)
+    if cut.any():
+        results = evaluate(scenario, ledger, seed, reps)
+    return replace(results, replications=results.replications.assign(**cut_metrics)), ledger
 
 
 from .compare import Comparison, compare, term_differences  # noqa: E402 - uses evaluate above

@@ -9,18 +9,22 @@ numbers), so their differences are still paired replication by replication.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ..errors import UserError
-from ..measure import definitions_for
+from ..measure import OutcomeLedger, definitions_for
 from ..scenario import Scenario
 from .executor import Progress, default_workers, simulate_replications
 from .results import Results
+from .voi import ValueOfInformation
+
+# (value per pound of non-cashable savings, value per Star point): vfm's default willingness to pay.
+DEFAULT_WILLINGNESS = ((0.0, 0.0), (0.5, 100.0), (1.0, 500.0))
 
 TERMS_ONLY = {"name", "description", "contract", "finance"}
 
@@ -29,6 +33,7 @@ TERMS_ONLY = {"name", "description", "contract", "finance"}
 class Comparison:
     variants: list[Results]  # the first is the base every other is compared with
     notes: tuple[str, ...] = ()  # how the variants were run (re-priced or re-simulated for delivery cuts)
+    voi: ValueOfInformation | None = None  # EVPI and EVPPI for the choice between the variants
 
     @property
     def names(self) -> list[str]:
@@ -85,19 +90,36 @@ def check_currencies(scenarios: Sequence[Scenario], names: Sequence[str] | None 
 
 def compare(scenarios: Sequence[Scenario], replications: int | None = None, seed: int | None = None,
             workers: int | None = None, progress: Progress | None = None,
-            scheduler: str | None = None) -> Comparison:
-    """Run every variant on the same seeds; re-price shared cohorts instead of simulating again."""
-    from . import evaluate_with_cuts  # the package's evaluate, with delivery cuts re-simulated
+            scheduler: str | None = None, value_of_information: bool = True,
+            willingness: Sequence[tuple[float, float]] = DEFAULT_WILLINGNESS,
+            groups: Mapping[str, Sequence[str]] | None = None, programmes: float = 1.0) -> Comparison:
+    """Run every variant on the same seeds; re-price shared cohorts instead of simulating again.
+
+    value_of_information: also EVPI and EVPPI for the choice between the variants (compare_voi), at
+    each willingness to pay ((per pound of non-cashable savings, per Star point) pairs), for each
+    uncertain parameter and each group (the variants' `uncertainty: groups:`, then `groups`, name ->
+    uncertain paths, added or replacing one of the same name), per programme and for `programmes`.
+    """
+    from . import priced_with_cuts  # the package's evaluate, with delivery cuts re-simulated
+    from .compare_voi import compare_value_of_information
+    from .voi import check_groups
 
     base = scenarios[0]
     check_currencies(scenarios)
+    if not np.isfinite(programmes) or programmes <= 0:
+        raise UserError(f"the number of programmes must be above 0 (got {programmes:g})", where="--programmes")
+    named_groups: dict[str, Sequence[str]] = {}
+    for scenario in scenarios:  # each variant's `uncertainty: groups:` (the first to name one wins)
+        named_groups = scenario.parameter_groups() | named_groups
+    named_groups |= dict(groups or {})  # then these, added or replacing a group of the same name
+    check_groups(named_groups, sorted({p for s in scenarios for p in s.uncertainty}))
     n = base.run.replications if replications is None else replications
     seed = base.run.seed if seed is None else seed
     workers = default_workers() if workers is None else workers
     groups: dict[str, list[int]] = {}
     for index, scenario in enumerate(scenarios):
         groups.setdefault(simulation_key(scenario), []).append(index)
-    results: dict[int, Results] = {}
+    priced: dict[int, tuple[Results, OutcomeLedger]] = {}
     notes: list[str] = []
     names = unique_names([s.name for s in scenarios])
     for members in groups.values():
@@ -107,13 +129,16 @@ def compare(scenarios: Sequence[Scenario], replications: int | None = None, seed
         for i in members:
             # A variant whose money runs out cuts delivery: its cut replications are re-simulated with
             # less capacity (on the same draws), so it no longer shares the group's cohorts there.
-            results[i] = evaluate_with_cuts(scenarios[i], ledger, seed, list(range(n)), definitions)
-            table = results[i].replications
+            priced[i] = priced_with_cuts(scenarios[i], ledger, seed, list(range(n)), definitions)
+            table = priced[i][0].replications
             if "capacity_cut" in table.columns and table["capacity_cut"].any():
                 notes.append(f"{names[i]}: delivery was cut in {int(table['capacity_cut'].sum())} of {n} "
                              "replications; those were re-simulated with the cut capacity (same random draws), "
                              "not re-priced on the shared simulation")
-    return Comparison([results[i] for i in range(len(scenarios))], tuple(notes))
+    ordered = [priced[i] for i in range(len(scenarios))]
+    voi = (compare_value_of_information(ordered, names, willingness, named_groups, programmes, seed)
+           if value_of_information else None)
+    return Comparison([results for results, _ in ordered], tuple(notes), voi)
 
 
 def term_differences(base: Scenario, variant: Scenario) -> list[tuple[str, object, object]]:

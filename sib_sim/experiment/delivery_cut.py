@@ -102,11 +102,14 @@ def with_slot_cap(world: Scenario, caps: Mapping[int, int]) -> Scenario:
 
 
 def simulate_capped(scenario: Scenario, seed: int, replication: int, definitions: OutcomeDefinitions | None,
-                    caps: Mapping[int, int]) -> OutcomeLedger:
+                    caps: Mapping[int, int], parameters: Mapping[str, float] | None = None) -> OutcomeLedger:
     """experiment.replicate.simulate_replication with the slot caps applied after the parameter draws:
-    the same named streams, so the same draws."""
+    the same named streams, so the same draws. `parameters`: the replication's parameter values when
+    they were given rather than drawn (a sensitivity design point); by default drawn as in the run."""
     named = streams(seed, replication)
-    parameters = draw_parameters(scenario, named.parameters) if scenario.run.uncertainty else point_values(scenario)
+    if parameters is None:
+        parameters = draw_parameters(scenario, named.parameters) if scenario.run.uncertainty \
+            else point_values(scenario)
     world = with_slot_cap(with_parameters(scenario, parameters), caps)
     ledger = measure_outcomes(simulate_cohort(world, named), world, named, definitions)
     return replace(ledger, parameters={k: np.array([float(v)]) for k, v in parameters.items()})
@@ -127,11 +130,13 @@ def fixed_point(scenario: Scenario, seed: int, replication: int, ledger: Outcome
     caps: dict[int, int] = {}
     slot_cost = slot_cost_per_month(scenario, ledger)
     current = ledger
+    # The values the planned run used (drawn, or a design point's): the cut runs keep them.
+    parameters = {k: float(v[0]) for k, v in ledger.parameters.items()}
     for iteration in range(MAX_ITERATIONS + 1):
         if not _cap_months(scenario, current, caps, slot_cost) or iteration == MAX_ITERATIONS:
             converged = not _cut(scenario, current).any()
             return _result(current, caps, planned, iteration, converged, capacities)
-        current = simulate_capped(scenario, seed, replication, definitions, caps)
+        current = simulate_capped(scenario, seed, replication, definitions, caps, parameters)
         capacities.append(current.series["capacity"][0].astype(float))
     raise AssertionError("unreachable")
 
@@ -178,16 +183,18 @@ def _result(ledger: OutcomeLedger, caps: Mapping[int, int], planned: np.ndarray,
 
 
 def resolve_cuts(scenario: Scenario, ledger: OutcomeLedger, seed: int, replications: Sequence[int],
-                 definitions: OutcomeDefinitions | None = None) -> tuple[OutcomeLedger, dict[str, np.ndarray]]:
+                 definitions: OutcomeDefinitions | None = None,
+                 cut: np.ndarray | None = None) -> tuple[OutcomeLedger, dict[str, np.ndarray]]:
     """The ledger with every cut replication at its fixed point, and the cut metrics per replication:
     `capacity_cut` (0/1), `capacity_cut_share` (share of planned slot-months not delivered),
     `capacity_cut_month` (first month cut; NaN if none), `capacity_cut_iterations`,
-    `capacity_cut_not_converged` (0/1)."""
+    `capacity_cut_not_converged` (0/1). `cut`: needs_cut(scenario, ledger) when the caller has
+    priced the ledger already (its `delivery_cut` metric above CUT_TOLERANCE)."""
     n = ledger.n_replications
     metrics = {"capacity_cut": np.zeros(n), "capacity_cut_share": np.zeros(n),
                "capacity_cut_month": np.full(n, np.nan), "capacity_cut_iterations": np.zeros(n),
                "capacity_cut_not_converged": np.zeros(n)}
-    cut = needs_cut(scenario, ledger)
+    cut = needs_cut(scenario, ledger) if cut is None else np.asarray(cut, dtype=bool)
     if not cut.any():
         return ledger, metrics
     parts = []

@@ -56,11 +56,11 @@ def values_at_quantiles(scenario: Scenario, quantiles: np.ndarray) -> list[dict[
 
 def metric_names(scenario: Scenario, seed: int | None = None) -> list[str]:
     """The numeric columns of the replications table: one quick replication, in this process."""
-    from . import evaluate  # the package's evaluate: contract, finance and metrics
+    from . import evaluate_with_cuts  # contract, finance and metrics, and the capacity-cut metrics
 
-    ledger = simulate_replication(scenario, scenario.run.seed if seed is None else seed, 0,
-                                  parameters=point_values(scenario) if scenario.uncertainty else {})
-    table = evaluate(scenario, ledger).replications
+    seed = scenario.run.seed if seed is None else seed
+    ledger = simulate_replication(scenario, seed, 0, parameters=point_values(scenario) if scenario.uncertainty else {})
+    table = evaluate_with_cuts(scenario, ledger, seed, [0]).replications
     return [c for c in table.columns if c != "replication" and pd.api.types.is_numeric_dtype(table[c])]
 
 
@@ -95,7 +95,7 @@ def simulate_points(scenario: Scenario, points: Sequence[Point],
     every point must have the same number. Runs through the usual executors (local or Dask), so the
     numbers never depend on the workers or the backend.
     """
-    from . import evaluate, simulate  # the package's API: the same path as any run
+    from . import evaluate_with_cuts, simulate  # the package's API: the same path as any run
 
     reps = [list(r) for r in (replications or [[0]] * len(points))]
     if len(reps) != len(points) or len({len(r) for r in reps}) > 1 or not reps[0]:
@@ -104,7 +104,9 @@ def simulate_points(scenario: Scenario, points: Sequence[Point],
     sets = [dict(point) for point, point_reps in zip(points, reps) for _ in point_reps]
     seed = scenario.run.seed if seed is None else seed
     ledger = simulate(scenario, flat_reps, seed, workers, progress, scheduler=scheduler, parameter_sets=sets)
-    table = evaluate(scenario, ledger, seed, replications=flat_reps).replications
+    # A point whose money runs out (shortfall: scale_back) is re-simulated with the cut capacity, on
+    # the same draws and at the point's own parameter values (experiment.delivery_cut).
+    table = evaluate_with_cuts(scenario, ledger, seed, flat_reps).replications
     table.insert(0, "point", np.repeat(np.arange(len(points)), len(reps[0])))
     return table
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -120,10 +120,22 @@ class Runner:
     workers: int | None = None
     scheduler: str | None = None
     progress: Progress | None = None
+    cuts: list[tuple[int, int]] = field(default_factory=list)  # (runs that cut delivery, runs) per batch
 
     def table(self, points: Sequence[dict[str, float]], shared: bool = True, block: int = 1) -> pd.DataFrame:
         reps = replications_for(len(points), self.replications, shared, block)
-        return simulate_points(self.scenario, points, reps, self.seed, self.workers, self.scheduler, self.progress)
+        table = simulate_points(self.scenario, points, reps, self.seed, self.workers, self.scheduler, self.progress)
+        cut = int(table["capacity_cut"].sum()) if "capacity_cut" in table else 0
+        self.cuts.append((cut, len(table)))
+        return table
+
+    def cut_notes(self) -> list[str]:
+        """Say when design points cut delivery (re-simulated with the cut: experiment.delivery_cut)."""
+        cut, runs = sum(c for c, _ in self.cuts), sum(n for _, n in self.cuts)
+        if not cut:
+            return []
+        return [f"delivery was cut (money ran out under scale_back) in {cut} of {runs} runs of the design: those "
+                "runs were re-simulated with the cut capacity on the same draws and at their point's values"]
 
     def quantile_function(self, shared: bool = True, block: int = 1) -> Evaluate:
         """evaluate(Q) -> y for SALib: rows of quantiles -> the metric's mean over each point's replications."""
@@ -169,7 +181,7 @@ def one_way(runner: Runner) -> SensitivityResult:
              f"x {runner.replications} replications on the same random streams (common random numbers)",
              f"{runner.metric} with every parameter at its point value (the base): {_number(means[0])}",
              "swing = |metric at P90 - metric at P10|; swing_se: its standard error over the paired replications"]
-    notes += _cap_notes(table)
+    notes += _cap_notes(table) + runner.cut_notes()
     return SensitivityResult("oneway", runner.metric, out, tuple(notes), scenario.name, runner.seed, None,
                              runner.replications, len(points), base=float(means[0]))
 
@@ -199,7 +211,7 @@ def morris(runner: Runner, trajectories: int) -> SensitivityResult:
              f"quantile (0.1%, 33%, 67%, 99.9%); {runner.replications} replications per point on the same "
              "random streams (common random numbers)",
              f"mu, mu_star and sigma are in {runner.metric} per unit of quantile (the whole range 0 to 1); "
-             "mu_star_conf is a 95% bootstrap half-width")
+             "mu_star_conf is a 95% bootstrap half-width", *runner.cut_notes())
     return SensitivityResult("morris", runner.metric, table, notes, runner.scenario.name, runner.seed,
                              trajectories, runner.replications, len(x),
                              points=_design_table(runner.scenario, x, y, runner.metric))
@@ -223,7 +235,8 @@ def sobol(runner: Runner, n: int, second_order: bool = False) -> SensitivityResu
              "each base row runs on its own random streams, shared by its cross-samples: the model's own "
              f"randomness is variance no parameter explains; here sum of S1 = {table['S1'].sum():.2f}",
              "S1: share of the variance due to the parameter alone; ST: including its interactions; "
-             "*_conf: 95% bootstrap half-widths (small N gives wide intervals and can give indices below 0)")
+             "*_conf: 95% bootstrap half-widths (small N gives wide intervals and can give indices below 0)",
+             *runner.cut_notes())
     return SensitivityResult("sobol", runner.metric, table, notes, runner.scenario.name, runner.seed, n,
                              runner.replications, len(x), points=_design_table(runner.scenario, x, y, runner.metric),
                              second_order=pairs)

@@ -8,6 +8,10 @@ The deal zone is where both probabilities reach a chosen level.
 Terms (contract, finance) do not change the simulated cohorts, so the cohorts are simulated once
 and re-priced at every grid point: exact paired comparisons, and a 2-D grid costs one simulation.
 A swept value that changes the world (a hospital rate) is simulated per point, on the same seeds.
+Under `shortfall: scale_back`, a point whose money runs out in a replication cuts delivery there:
+that replication is re-simulated with the cut capacity on the same draws (experiment.delivery_cut,
+as `compare` does), so its outcomes and payments reflect the cut; `p_capacity_cut` in the grid and
+the notes say where.
 """
 
 from __future__ import annotations
@@ -138,6 +142,8 @@ def point_statistics(replications: pd.DataFrame, hurdle: float) -> dict[str, flo
             "payments_total_p50": float(np.median(replications["payments_total"])),
             "investor_multiple_p50": float(np.median(finite)) if finite.size else math.nan,
             "commissioner_net_cost_p50": float(np.median(net_cost)),
+            "p_capacity_cut": float(np.mean(replications["capacity_cut"])) if "capacity_cut" in replications
+            else 0.0,
             "n": len(replications)}
 
 
@@ -149,7 +155,7 @@ def sweep(scenario: Scenario, params: list[Axis] | list[str], hurdle_multiple: f
     params: Axis records or strings "a.b=lo:hi:n". Terms-only grids simulate the cohorts once and
     re-price them at every point; other grids simulate each point on the same seeds.
     """
-    from . import evaluate  # the package's evaluate: contract, finance and metrics
+    from . import evaluate_with_cuts  # the package's evaluate, with delivery cuts re-simulated
 
     axes = [parse_axis(p) if isinstance(p, str) else p for p in params]
     check_axes(scenario, axes)
@@ -168,7 +174,8 @@ def sweep(scenario: Scenario, params: list[Axis] | list[str], hurdle_multiple: f
         ledger = simulate_replications(scenarios[members[0]], seed, list(range(n)), workers, scheduler, progress,
                                        definitions)
         for i in members:
-            rows[i] = point_statistics(evaluate(scenarios[i], ledger, seed).replications, hurdle_multiple)
+            priced = evaluate_with_cuts(scenarios[i], ledger, seed, list(range(n)), definitions)
+            rows[i] = point_statistics(priced.replications, hurdle_multiple)
     grid = pd.concat([pd.DataFrame(points), pd.DataFrame([rows[i] for i in range(len(points))])], axis=1)
     grid.insert(len(axes) + 2, "deal", (grid["p_investor_hurdle"] >= probability)
                 & (grid["p_commissioner_covered"] >= probability))
@@ -183,6 +190,11 @@ def _notes(scenario: Scenario, grid: pd.DataFrame, hurdle: float, probability: f
              f"point; deal zone: both >= {probability:g} at {deal} of {len(grid)} points",
              "terms only: one simulation re-priced at every point (common random numbers)" if simulations == 1
              else f"{simulations} simulations on the same seeds (a swept value changes the simulated cohorts)"]
+    cut = grid["p_capacity_cut"] > 0
+    if cut.any():
+        notes.append(f"delivery was cut (money ran out under scale_back) at {int(cut.sum())} of {len(grid)} points, "
+                     f"in up to {grid['p_capacity_cut'].max():.0%} of replications: those replications were "
+                     "re-simulated with the cut capacity on the same draws, not re-priced on the shared simulation")
     if scenario.finance.commitment <= 0:
         notes.append("the scenario has no investor: its hurdle is never met, so there is no deal zone")
     return notes

@@ -26,15 +26,14 @@ from ..errors import UserError
 from ..finance.costs import delivery_costs
 from ..measure import OutcomeLedger, definitions_for
 from ..scenario import Scenario
-from .compare import check_currencies, simulation_key
+from .compare import DEFAULT_WILLINGNESS, check_currencies, simulation_key
 from .executor import Progress, simulate_replications
 from .vfm_arms import arm_summary, direct_arm, net_benefit, nothing_arm, outcome_values, sib_arm
 from .vfm_budget import budget_exposure, check_budgets, payer_monthly
 from .vfm_price import DEFAULT_MAX_SCALE, Indifference, indifference
 from .voi import ValueOfInformation, check_groups, value_of_information
 
-# (value per pound of non-cashable savings, value per Star point): the willingness to pay shown.
-DEFAULT_WILLINGNESS = ((0.0, 0.0), (0.5, 100.0), (1.0, 500.0))
+__all__ = ["DEFAULT_WILLINGNESS", "ValueForMoney", "value_for_money"]  # the willingness to pay shown: compare's
 
 
 @dataclass(frozen=True)
@@ -84,33 +83,42 @@ def value_for_money(scenario: Scenario, comparator: Scenario | None = None, repl
 
     line: scale only this outcome line's price or share (default: every outcome line's).
     budgets: payer -> annual budget for the budget exposure. willingness: (per pound of non-cashable
-    savings, per Star point) pairs for the net benefit. groups: name -> uncertain parameter paths.
+    savings, per Star point) pairs for the net benefit. groups: name -> uncertain parameter paths, added
+    to the scenario's `uncertainty: groups:` (a group of the same name replaces the scenario's).
     programmes: how many programmes the decision applies to (the value of information is scaled by it).
     include_nothing: the decision for the value of information includes doing nothing.
     prices: search the indifference prices and the corridor's scales (a few contract and finance
     evaluations per replication: the slow part with many replications); False leaves them out."""
-    from . import evaluate
+    from . import priced_with_cuts
 
     _check(scenario, comparator, line, max_scale, budgets or {}, programmes)
-    check_groups(groups or {}, sorted(scenario.uncertainty))
+    groups = scenario.parameter_groups() | dict(groups or {})  # the scenario's, with these added or replacing
+    check_groups(groups, sorted(scenario.uncertainty))
     n = scenario.run.replications if replications is None else replications
     seed = scenario.run.seed if seed is None else seed
     shared = comparator is not None and simulation_key(comparator) == simulation_key(scenario)
     contracts = [scenario.contract] + ([comparator.contract] if shared else [])
     ledger = simulate_replications(scenario, seed, list(range(n)), workers, scheduler, progress,
                                    definitions_for(contracts))
-    results = evaluate(scenario, ledger, seed)
-    arms = {"sib": sib_arm(results, ledger)}
+    # The SIB's money can run out (shortfall: scale_back): its cut runs are re-simulated with less
+    # delivery, while direct commissioning pays for the delivery as planned.
+    results, delivered = priced_with_cuts(scenario, ledger, seed, list(range(n)), definitions_for(contracts))
+    arms = {"sib": sib_arm(results, delivered)}
     monthly = {f"sib.{k}": v for k, v in payer_monthly(results.monthly).items()}
     notes = ["one simulation of the cohorts priced as SIB, direct and no service (common random numbers)"]
+    if "capacity_cut" in results.replications and results.replications["capacity_cut"].any():
+        notes.append(f"the SIB cut delivery (its money ran out) in {int(results.replications['capacity_cut'].sum())} "
+                     f"of {n} runs: those were re-simulated with the cut for the SIB arm; direct commissioning pays "
+                     "for the delivery as planned; indifference prices and the corridor re-price the planned delivery")
     if comparator is None:
         arms["direct"] = direct_arm(scenario, ledger)
         monthly[f"direct.{scenario.finance.commissioner.payer}"] = sum(delivery_costs(scenario, ledger).values())
         name = "direct (at cost)"
     else:
+        wanted = definitions_for(contracts if shared else [comparator.contract])
         other = ledger if shared else simulate_replications(comparator, seed, list(range(n)), workers, scheduler,
-                                                            progress, definitions_for([comparator.contract]))
-        priced = evaluate(comparator, other, seed)
+                                                            progress, wanted)
+        priced, other = priced_with_cuts(comparator, other, seed, list(range(n)), wanted)  # its own cuts too
         arms["direct"] = sib_arm(priced, other)
         monthly |= {f"direct.{k}": v for k, v in payer_monthly(priced.monthly).items()}
         name = comparator.name

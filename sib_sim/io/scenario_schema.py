@@ -24,6 +24,7 @@ def scenario_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a scenario file."""
     model = Scenario.model_json_schema()
     defs: dict[str, Any] = model.pop("$defs")
+    _groups_under_uncertainty(model)
     defs[_DISTRIBUTION] = copy.deepcopy(model["properties"]["uncertainty"]["additionalProperties"])
     defs["Scenario"] = model
     for name in list(defs):
@@ -48,6 +49,16 @@ def scenario_schema() -> dict[str, Any]:
         "then": {"$ref": "#/$defs/PartialScenario"},
         "else": {"$ref": "#/$defs/Scenario"},
     }
+
+
+def _groups_under_uncertainty(model: dict[str, Any]) -> None:
+    """A file writes the named groups of uncertain parameters inside `uncertainty:` (`groups:`, which
+    no field path can be), not as the Scenario's own `uncertainty_groups` field."""
+    model["properties"].pop("uncertainty_groups", None)
+    model["properties"]["uncertainty"]["properties"] = {"groups": {
+        "type": "object", "description": "named groups of uncertain parameters (value of information): "
+        "name -> list of the uncertain parameters' paths",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}, "minItems": 1}}}
 
 
 def _distribution_names(defs: dict[str, Any]) -> set[str]:

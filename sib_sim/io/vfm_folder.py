@@ -7,6 +7,8 @@ folder sib_sim did not write is refused, nothing half-written is left):
     indifference.csv       per replication: the root of each paired difference (empty where none)
     budget_exposure.csv, budget_exposure.png, value_of_information.csv
     report.html            the page a commissioner can email
+    workbook.xlsx          the same tables, one sheet each (arms, SIB - direct, indifference prices,
+                           corridor, budget exposure, value of information) and the notes
 """
 
 from __future__ import annotations
@@ -36,6 +38,18 @@ def vfm_document(result: ValueForMoney, scenario_path: str | None = None, compar
     return document
 
 
+def workbook_tables(document: dict[str, object]) -> dict[str, pd.DataFrame]:
+    """vfm.json's tables as the workbook's sheets."""
+    arms = pd.DataFrame([{"arm": arm, "column": column} | stats for arm, columns in document["arms"].items()  # type: ignore[union-attr]
+                         for column, stats in columns.items()])
+    differences = pd.DataFrame([{"column": c} | stats for c, stats in document["sib_minus_direct"].items()])  # type: ignore[union-attr]
+    return {"Arms": arms, "SIB minus direct": differences,
+            "Indifference prices": pd.DataFrame(document["indifference"]),
+            "Pricing corridor": pd.DataFrame(document["corridor"]),
+            "Budget exposure": pd.DataFrame(document["budget_exposure"]),
+            "Value of information": pd.DataFrame(document["value_of_information"]["rows"])}  # type: ignore[index]
+
+
 def write_vfm_folder(result: ValueForMoney, out_dir: str | Path, scenario_path: str | None = None,
                      comparator_path: str | None = None, overrides: tuple[str, ...] = (), force: bool = False) -> Path:
     document = vfm_document(result, scenario_path, comparator_path, overrides)
@@ -53,5 +67,10 @@ def write_vfm_folder(result: ValueForMoney, out_dir: str | Path, scenario_path: 
         if png:
             (staging / "budget_exposure.png").write_bytes(png)
         (staging / "report.html").write_text(render_vfm_report(document, png), encoding="utf-8")
+        from .tables_workbook import write_tables_workbook
+
+        write_tables_workbook(staging / "workbook.xlsx", f"{result.scenario.name}: value for money",
+                              workbook_tables(document), list(document["notes"])  # type: ignore[arg-type]
+                              + list(document["value_of_information"]["notes"]))  # type: ignore[index]
     return Path(out_dir)
 

@@ -137,6 +137,13 @@ def print_comparison(console: Console, comparison: Comparison, n: int) -> None:
             console.print(f"  ... and {len(terms) - 40} more (see compare.json)", highlight=False)
     for note in comparison.notes:  # variants re-simulated because they cut delivery
         console.print(f"Note: {note}", highlight=False, soft_wrap=True, markup=False)
+    if comparison.voi is not None:
+        from .vfm import print_voi
+
+        console.print(f"Value of information for the choice between {', '.join(names)} (all rows, EVPPI "
+                      "per parameter and group: compare.json, value_of_information.csv):", highlight=False,
+                      markup=False)
+        print_voi(console, comparison.voi.to_dict(), currency)
 
 
 def _left_table(title: str, first: str) -> Table:

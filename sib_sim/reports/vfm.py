@@ -196,9 +196,18 @@ def print_vfm(console: Console, doc: Mapping[str, Any]) -> None:
         state = "" if item["kind"] == "cost_floor" else " open" if item.get("open") else " below the cost floor"
         console.print(f"{item['kind'].replace('_', ' ')}: {money(item['amount'], currency)} "
                       f"(price scale {_scale(item.get('scale'))}){state}", highlight=False, markup=False)
-    for row in doc["value_of_information"]["rows"]:
+    print_voi(console, doc["value_of_information"], currency)
+
+
+def print_voi(console: Console, voi: Mapping[str, Any], currency: str) -> None:
+    """EVPI at each willingness to pay, per programme and scaled (vfm and compare print the same)."""
+    for row in voi["rows"]:
         if row["kind"] == "evpi":
             console.print(f"EVPI at {row['value_per_non_cashable']:g}/{currency} non-cashable, "
                           f"{money(row['value_per_star_point'], currency)}/Star point: "
-                          f"{_plus_minus(row['per_programme'], row['se'], currency)} per programme",
-                          highlight=False, markup=False)
+                          f"{_plus_minus(row['per_programme'], row['se'], currency)} per programme, "
+                          f"{_plus_minus(row['scaled'], row['scaled_se'], currency)} for {voi['programmes']:g} "
+                          f"(best on current information: {row['best_option']})", highlight=False, markup=False)
+    for note in voi["notes"]:
+        if note.startswith("blank values"):
+            console.print(f"–: {note}", highlight=False, markup=False)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field, PrivateAttr, model_validator
+from typing import Any
+
+from pydantic import Field, PrivateAttr, model_serializer, model_validator
 
 from ..kinds import KINDS
 from .base import FieldError, Section
@@ -16,7 +18,7 @@ from .run import MAX_HORIZON_MONTHS, Run
 from .service import Service, StaffingStep
 from .overrides import canonical_path
 from .paths import FieldPath, Source
-from .uncertainty import UNCERTAIN_SECTIONS, Distribution, same_value
+from .uncertainty import UNCERTAIN_SECTIONS, Distribution, join_groups, resolve_groups, same_value, split_groups
 from .wellbeing import STAR_AREAS, Wellbeing
 
 
@@ -38,6 +40,9 @@ class Scenario(Section):
     # dotted path of a numeric value in cohort/service/wellbeing/hospital/milestones -> its distribution. Written
     # here, or inline where the value is (`{dist: ...}`): the loader moves inline ones here.
     uncertainty: dict[str, Distribution] = Field(default_factory=dict)
+    # Named groups of uncertain parameters (name -> paths), written `uncertainty: {groups: ...}` in a
+    # file: kept apart from the distributions here, and put back under `uncertainty` when dumped.
+    uncertainty_groups: dict[str, list[str]] = Field(default_factory=dict)
     # Where each annotated value comes from (`{value: ..., reference: ...}` in the file), by path with
     # list items by position; set by the loader (sib_sim.io), not written in a scenario.
     _sources: dict[FieldPath, Source] = PrivateAttr(default_factory=dict)
@@ -63,6 +68,21 @@ class Scenario(Section):
         copy._sources = {FieldPath(p): s for p, s in sources.items()}
         return copy
 
+    @model_validator(mode="before")
+    @classmethod
+    def _split_groups(cls, data: Any) -> Any:
+        return split_groups(data)
+
+    @model_serializer(mode="wrap")
+    def _join_groups(self, handler: Any) -> Any:
+        dumped = handler(self)
+        return join_groups(dumped) if isinstance(dumped, dict) else dumped
+
+    def parameter_groups(self) -> dict[str, list[str]]:
+        """The named groups, each as the `uncertainty:` keys of its members (ids resolved)."""
+        return resolve_groups(self.uncertainty_groups, list(self.uncertainty),
+                              self.model_dump(include=set(UNCERTAIN_SECTIONS)))
+
     @model_validator(mode="after")
     def _cross_checks(self) -> "Scenario":
         payer_ids = [p.id for p in self.contract.payers]
@@ -77,6 +97,7 @@ class Scenario(Section):
         check_milestones(self.milestones)
         self._check_contract_areas()
         self._check_uncertain_paths()
+        self.parameter_groups()  # every group names uncertain parameters only
         for i, rule in enumerate(self.contract.outcomes):
             self._check_line_inputs(i, rule)
         return self

@@ -153,6 +153,8 @@ def _key(root: type[BaseModel], data: object, node: object, done: FieldPath, seg
     allowed = field_names(root, done, data)
     if allowed is None and segment in node:
         return segment  # no model known here (should not happen in a Scenario): trust the data
+    if tuple(done) == ("uncertainty",) and segment == "groups":
+        return segment  # named groups of uncertain parameters share the mapping (scenario.uncertainty)
     if allowed is not None and segment in allowed:
         return segment
     place = f" in {dotted(done)}" if done else ""
@@ -204,11 +206,21 @@ def canonical_path(data: object, text: str) -> FieldPath | None:
 
 
 def fix_uncertain(data: dict[str, Any], path: FieldPath) -> None:
-    """Setting a value by hand fixes it: drop any distribution the scenario had for it."""
+    """Setting a value by hand fixes it: drop any distribution the scenario had for it, and its place
+    in any group of uncertain parameters (a group left empty goes too)."""
     uncertain = data.get("uncertainty")
     if isinstance(uncertain, dict):
-        for key in [k for k in uncertain if canonical_path(data, str(k)) == tuple(path)]:
+        for key in [k for k in uncertain if k != "groups" and canonical_path(data, str(k)) == tuple(path)]:
             del uncertain[key]
+        groups = uncertain.get("groups")
+        if isinstance(groups, dict):
+            for name, members in list(groups.items()):
+                if isinstance(members, list):
+                    kept = [m for m in members if canonical_path(data, str(m)) != tuple(path)]
+                    if kept:
+                        groups[name] = kept
+                    else:
+                        del groups[name]
 
 
 def centre_on_points(data: dict[str, Any], path: FieldPath) -> list[FieldPath]:

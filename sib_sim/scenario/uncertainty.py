@@ -274,3 +274,79 @@ def _enclosure_allowed(scenario: "Any", path: str, dist: DistBase, with_override
         except Exception:  # noqa: BLE001 - any refusal (or overflow) sends us to the exact quantiles
             return False
     return True
+
+
+# --- named groups of uncertain parameters (for EVPPI and grouped Sobol indices) ----------------------
+#
+# In a file: `uncertainty: {groups: {hospital: [hospital.lines.ae.effect_during_support, ...]}, ...}`.
+# `groups` cannot be a field path (no scenario section has that name), so it can share the mapping
+# with the distributions. The Scenario keeps it apart (`uncertainty_groups`) and writes it back under
+# `uncertainty` when dumped, so a dumped scenario reads back the same.
+
+GROUPS_KEY = "groups"
+HIDDEN_GROUPS = "uncertainty_groups"  # the Scenario's field; never written in a file
+
+
+def split_groups(data: Any) -> Any:
+    """Before validation: move `uncertainty.groups` to the Scenario's own field (a copy of the data)."""
+    if not isinstance(data, dict):
+        return data
+    if HIDDEN_GROUPS in data:
+        raise FieldError((HIDDEN_GROUPS,), "not a scenario key: write groups under uncertainty (uncertainty: groups:)")
+    uncertain = data.get("uncertainty")
+    if not isinstance(uncertain, dict) or GROUPS_KEY not in uncertain:
+        return data
+    uncertain = dict(uncertain)
+    groups = uncertain.pop(GROUPS_KEY)
+    if groups is None:
+        groups = {}
+    if not isinstance(groups, dict):
+        raise FieldError(("uncertainty", GROUPS_KEY), "expected a mapping of group names to lists of uncertain "
+                         "parameter paths, e.g. groups: {hospital: [hospital.effect_half_life_months]}")
+    return dict(data) | {"uncertainty": uncertain, HIDDEN_GROUPS: groups}
+
+
+def join_groups(dumped: dict[str, Any]) -> dict[str, Any]:
+    """After dumping: the groups back under `uncertainty` (left out when there are none)."""
+    groups = dumped.pop(HIDDEN_GROUPS, None)
+    if groups and isinstance(dumped.get("uncertainty"), dict):
+        dumped["uncertainty"] = {GROUPS_KEY: groups} | dumped["uncertainty"]
+    return dumped
+
+
+def resolve_groups(groups: dict[str, list[str]], uncertain: list[str], data: dict[str, Any],
+                   where: tuple[str, ...] = ("uncertainty", GROUPS_KEY)) -> dict[str, list[str]]:
+    """Each group as the `uncertainty:` keys of its members (a member may name a list item by id or by
+    position: FieldPath resolves both). Refused, at the group or member: an empty group, a name that is
+    also a parameter's path, a member that is not an uncertain parameter, a member given twice. A
+    parameter may be in several groups (overlapping groups are each a question worth asking)."""
+    from .overrides import canonical_path
+    from .paths import FieldPath
+
+    keyed = {}
+    for key in uncertain:
+        found = canonical_path(data, key)
+        keyed[tuple(found) if found is not None else tuple(FieldPath.parse(key))] = key
+    out: dict[str, list[str]] = {}
+    for name, members in groups.items():
+        if str(name) in uncertain:
+            raise FieldError(where + (str(name),), f"the group {name!r} has the name of an uncertain parameter; "
+                             "name it apart (its rows would be confused)")
+        if not members:
+            raise FieldError(where + (str(name),), f"the group {name!r} is empty: list one or more uncertain "
+                             "parameters")
+        resolved: list[str] = []
+        for i, member in enumerate(members):
+            try:
+                found = canonical_path(data, str(member))
+            except ValueError:
+                found = None
+            key = keyed.get(tuple(found)) if found is not None else None
+            if key is None:
+                raise FieldError(where + (str(name), i), f"{member} is not an uncertain parameter (uncertain: "
+                                 f"{', '.join(sorted(uncertain)) or 'none'})")
+            if key in resolved:
+                raise FieldError(where + (str(name), i), f"{member} is in the group {name!r} twice")
+            resolved.append(key)
+        out[str(name)] = resolved
+    return out

@@ -66,3 +66,15 @@ def test_bad_options_are_one_message_and_exit_2(wtw_path, tmp_path, option, word
     assert result.exit_code == 2, result.output
     assert words in result.stderr.replace("\n", " ") and "Traceback" not in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_vfm_writes_its_tables_to_a_workbook(folder, xlsx_tables):
+    book = xlsx_tables(folder[0] / "workbook.xlsx")
+    assert list(book) == ["Arms", "SIB minus direct", "Indifference prices", "Pricing corridor",
+                          "Budget exposure", "Value of information", "Notes"]
+    rows = book["Value of information"]
+    assert rows[0][:4] == ["value_per_non_cashable", "value_per_star_point", "name", "kind"]
+    assert {r[2] for r in rows[1:]} >= {"EVPI (all parameters)", "hosp"}
+    arms = {(r[0], r[1]): r for r in book["Arms"][1:]}
+    doc = json.loads((folder[0] / "vfm.json").read_text())
+    assert arms[("sib", "commissioner.payments")][2] == pytest.approx(doc["arms"]["sib"]["commissioner.payments"]["mean"])
