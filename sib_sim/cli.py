@@ -11,20 +11,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from functools import partial
-import tempfile
 import traceback
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from .cli_vfm import GroupOpt, ProgrammesOpt, WtpOpt
 from .defaults import MAX_REPLICATIONS
 from .errors import UserError
 from .launch import exit_status
+
+if TYPE_CHECKING:  # a progress bar is imported when one is shown: `--help` needs none
+    from rich.progress import Progress
 
 # Only light imports up here, so `sib-sim --help` starts quickly: each command imports what it uses
 # (pandas, matplotlib, scipy, xlsxwriter and jinja2 come with the modules below it).
@@ -45,6 +46,8 @@ def _fail_user(error: UserError) -> None:
 
 
 def _fail_internal(exc: BaseException) -> None:
+    import tempfile
+
     log = Path(tempfile.mkstemp(prefix="sib-sim-error-", suffix=".log")[1])
     log.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
     what = escape(f"{type(exc).__name__}: {exc}")
@@ -133,7 +136,7 @@ def run(
     from .io.output_folder import check_folder
     from .io.results_folder import write_results_folder
     from .io.scenario_file import read_scenario_file
-    from .reports import make_figures
+    from .reports import figure_builders
     from .reports.console import print_summary
 
     overrides = _with_engine(tuple(set_ or ()), engine)
@@ -147,13 +150,12 @@ def run(
         for warning in masked_overrides(s.contract, s.currency, overrides):
             err.print(f"warning: {warning}", markup=False, highlight=False, soft_wrap=True)
     with _handled("interrupted: no results folder written"):
-        with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                      TimeRemainingColumn(), console=err, disable=quiet or as_json, transient=True) as bar:
+        with _bar(quiet or as_json) as bar:
             task = bar.add_task(f"Simulating {s.name}", total=n)
             results = run_scenario(s, replications=n, seed=seed, workers=workers, scheduler=scheduler,
                                    progress=lambda k: _advance(bar, task, k))
         write_results_folder(results, target, str(scenario), loaded.sha256, overrides,
-                             figures=partial(make_figures, overrides=overrides), sources=loaded.sources, force=force)
+                             figures=partial(figure_builders, overrides=overrides), sources=loaded.sources, force=force)
     if as_json:
         typer.echo((target / "summary.json").read_text(encoding="utf-8"), nl=False)
     elif not quiet:
@@ -245,8 +247,7 @@ def compare(
         variants = [f.scenario for f in loaded]
         check_currencies(variants, [str(p) for p in scenarios])
         n = replications or variants[0].run.replications
-        with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                      TimeRemainingColumn(), console=err, disable=quiet, transient=True) as bar:
+        with _bar(quiet) as bar:
             simulations = len({simulation_key(v) for v in variants})  # variants sharing cohorts simulate once
             task = bar.add_task(f"Simulating {simulations} cohort set(s)", total=n * simulations)
             comparison = compare_variants(variants, replications=n, seed=seed, workers=workers,
@@ -295,6 +296,8 @@ def _check_container(out_dir: Path, sub: str, force: bool) -> None:
 
 
 def _bar(quiet: bool) -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
     return Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                     TimeRemainingColumn(), console=err, disable=quiet, transient=True)
 

@@ -125,54 +125,89 @@ def slot_cost_per_month(scenario: Scenario, ledger: OutcomeLedger) -> float:
 def fixed_point(scenario: Scenario, seed: int, replication: int, ledger: OutcomeLedger,
                 definitions: OutcomeDefinitions | None = None) -> CutReplication:
     """Iterate one replication (`ledger`: its planned run, one replication) to its fixed point."""
-    planned = ledger.series["capacity"][0].astype(float)
-    capacities = [planned]
-    caps: dict[int, int] = {}
-    slot_cost = slot_cost_per_month(scenario, ledger)
-    current = ledger
-    # The values the planned run used (drawn, or a design point's): the cut runs keep them.
-    parameters = {k: float(v[0]) for k, v in ledger.parameters.items()}
+    return fixed_points(scenario, seed, [replication], ledger, definitions)[0]
+
+
+def fixed_points(scenario: Scenario, seed: int, replications: Sequence[int], ledger: OutcomeLedger,
+                 definitions: OutcomeDefinitions | None = None) -> list[CutReplication]:
+    """Iterate replications (`ledger`: their planned runs, stacked in the order of `replications`) to
+    their fixed points, each as if alone. They are priced together, one contract and one waterfall
+    call for all those still iterating at each step: those calls cost per month, not per replication
+    (every replication's row is computed as it would be alone), and the cut ones are iterated tens of
+    times each."""
+    k = ledger.n_replications
+    current = [take(ledger, j) for j in range(k)]
+    planned = [one.series["capacity"][0].astype(float) for one in current]
+    capacities = [[p] for p in planned]
+    caps: list[dict[int, int]] = [{} for _ in range(k)]
+    slot_costs = [slot_cost_per_month(scenario, one) for one in current]
+    # The values each planned run used (drawn, or a design point's): its cut runs keep them.
+    parameters = [{name: float(v[0]) for name, v in one.parameters.items()} for one in current]
+    results: list[CutReplication | None] = [None] * k
+    active = list(range(k))
     for iteration in range(MAX_ITERATIONS + 1):
-        if not _cap_months(scenario, current, caps, slot_cost) or iteration == MAX_ITERATIONS:
-            converged = not _cut(scenario, current).any()
-            return _result(current, caps, planned, iteration, converged, capacities)
-        current = simulate_capped(scenario, seed, replication, definitions, caps, parameters)
-        capacities.append(current.series["capacity"][0].astype(float))
+        lowered = _cap_months(scenario, stack_ledgers([current[j] for j in active]), [caps[j] for j in active],
+                              [slot_costs[j] for j in active])
+        done = [j for j, low in zip(active, lowered) if not low or iteration == MAX_ITERATIONS]
+        if done:
+            still_cut = _cuts(scenario, stack_ledgers([current[j] for j in done])).any(axis=1)
+            for j, cut in zip(done, still_cut):
+                results[j] = _result(current[j], caps[j], planned[j], iteration, not cut, capacities[j])
+        active = [j for j in active if results[j] is None]
+        if not active:
+            return [r for r in results if r is not None]
+        for j in active:
+            current[j] = simulate_capped(scenario, seed, int(replications[j]), definitions, caps[j],
+                                         parameters[j])
+            capacities[j].append(current[j].series["capacity"][0].astype(float))
     raise AssertionError("unreachable")
 
 
 def _cut(scenario: Scenario, ledger: OutcomeLedger, income: np.ndarray | None = None) -> np.ndarray:
-    """The waterfall's cut by month (rounding dropped). `income`: the monthly outcome payments when
-    already known (the ledger's outcomes unchanged), so that only the waterfall is re-run."""
+    """The waterfall's cut by month (rounding dropped) of a one-replication ledger."""
+    return _cuts(scenario, ledger, income)[0]
+
+
+def _cuts(scenario: Scenario, ledger: OutcomeLedger, income: np.ndarray | None = None) -> np.ndarray:
+    """(n, months): the waterfall's cut by replication and month (rounding dropped). `income`: the
+    monthly outcome payments when already known (the ledger's outcomes unchanged), so that only the
+    waterfall is re-run."""
     if income is None:
         income = apply_contract(scenario.contract, ledger).paid.sum(axis=(1, 2))
-    cut = spv_waterfall(scenario, income, sum(delivery_costs(scenario, ledger).values())).delivery_cut[0]
+    cut = spv_waterfall(scenario, income, sum(delivery_costs(scenario, ledger).values())).delivery_cut
     return np.where(cut > CUT_TOLERANCE, cut, 0.0)
 
 
-def _cap_months(scenario: Scenario, ledger: OutcomeLedger, caps: dict[int, int], slot_cost: float) -> bool:
-    """Lower the caps, month by month from the first cut, on this simulation's outcomes and income:
-    each cut month's link-worker posts are reduced in a copy of the ledger (their cost with them) and
-    the finance re-priced, until no month is cut or a cut month has no capacity left to cut. Returns
-    whether any cap was lowered (the caller then re-simulates, since fewer starts change outcomes)."""
-    trial, lowered = ledger, False
+def _cap_months(scenario: Scenario, ledger: OutcomeLedger, caps: list[dict[int, int]],
+                slot_costs: list[float]) -> list[bool]:
+    """Lower the caps of each replication, month by month from its first cut, on this simulation's
+    outcomes and income: each cut month's link-worker posts are reduced in a copy of the ledger (their
+    cost with them) and the finance re-priced, until no month is cut or a cut month has no capacity
+    left to cut. Returns whether each replication had a cap lowered (it is then re-simulated, since
+    fewer starts change outcomes)."""
+    trial, lowered = ledger, [False] * ledger.n_replications
     income = apply_contract(scenario.contract, ledger).paid.sum(axis=(1, 2))  # outcomes fixed until re-simulated
-    per_worker = scenario.finance.costs.link_worker_per_fte_per_year / 12.0 / slot_cost if slot_cost > 0 else 0.0
+    per_fte_month = scenario.finance.costs.link_worker_per_fte_per_year / 12.0
+    open_ = [cost > 0 for cost in slot_costs]
     for _ in range(ledger.horizon_months):
-        cut = _cut(scenario, trial, income)
-        months = np.flatnonzero(cut)
-        if months.size == 0 or slot_cost <= 0:
+        if not any(open_):
             break
-        m = int(months[0])
-        now = int(round(trial.series["capacity"][0][m]))
-        if now <= 0:
-            break  # nothing left to cut this month: costs that do not scale with capacity
-        caps[m] = max(now - math.ceil(cut[m] / slot_cost - 1e-9), 0)
+        cut = _cuts(scenario, trial, income)
         series = dict(trial.series)
         series["capacity"], series["link_worker_fte"] = series["capacity"].copy(), series["link_worker_fte"].copy()
-        series["capacity"][0, m] = caps[m]
-        series["link_worker_fte"][0, m] = min(series["link_worker_fte"][0, m], caps[m] / per_worker)
-        trial, lowered = replace(trial, series=series), True
+        for j in (j for j in range(len(open_)) if open_[j]):
+            months = np.flatnonzero(cut[j])
+            now = int(round(series["capacity"][j][months[0]])) if months.size else 0
+            if now <= 0:  # nothing cut; or nothing left to cut this month: costs that do not scale with capacity
+                open_[j] = False
+                continue
+            m = int(months[0])
+            caps[j][m] = max(now - math.ceil(cut[j, m] / slot_costs[j] - 1e-9), 0)
+            series["capacity"][j, m] = caps[j][m]
+            per_worker = per_fte_month / slot_costs[j]
+            series["link_worker_fte"][j, m] = min(series["link_worker_fte"][j, m], caps[j][m] / per_worker)
+            lowered[j] = True
+        trial = replace(trial, series=series)
     return lowered
 
 
@@ -197,16 +232,13 @@ def resolve_cuts(scenario: Scenario, ledger: OutcomeLedger, seed: int, replicati
     cut = needs_cut(scenario, ledger) if cut is None else np.asarray(cut, dtype=bool)
     if not cut.any():
         return ledger, metrics
-    parts = []
-    for i in range(n):
-        one = take(ledger, i)
-        if cut[i]:
-            result = fixed_point(scenario, seed, int(replications[i]), one, definitions)
-            one = result.ledger
-            metrics["capacity_cut"][i] = float(bool(result.iterations))
-            metrics["capacity_cut_share"][i] = 1.0 - result.slots / result.planned_slots if result.planned_slots else 0.0
-            metrics["capacity_cut_month"][i] = result.cut_month
-            metrics["capacity_cut_iterations"][i] = result.iterations
-            metrics["capacity_cut_not_converged"][i] = float(not result.converged)
-        parts.append(one)
-    return stack_ledgers(parts), metrics
+    cut_at = [int(i) for i in np.flatnonzero(cut)]
+    solved = dict(zip(cut_at, fixed_points(scenario, seed, [int(replications[i]) for i in cut_at],
+                                            stack_ledgers([take(ledger, i) for i in cut_at]), definitions)))
+    for i, result in solved.items():
+        metrics["capacity_cut"][i] = float(bool(result.iterations))
+        metrics["capacity_cut_share"][i] = 1.0 - result.slots / result.planned_slots if result.planned_slots else 0.0
+        metrics["capacity_cut_month"][i] = result.cut_month
+        metrics["capacity_cut_iterations"][i] = result.iterations
+        metrics["capacity_cut_not_converged"][i] = float(not result.converged)
+    return stack_ledgers([solved[i].ledger if i in solved else take(ledger, i) for i in range(n)]), metrics

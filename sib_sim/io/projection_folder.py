@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 
 from ..live.projection import Projection
@@ -30,11 +31,11 @@ def write_projection_folder(projection: Projection, out_dir: str | Path, scenari
                             scenario_sha256: str | None = None, overrides: tuple[str, ...] = (),
                             sources: Mapping[str, Source] | None = None, report: bool = True,
                             force: bool = False) -> Path:
-    from ..reports import make_figures
+    from ..reports import figure_builders
     from ..reports.projection_figures import projection_fan
 
     def figures(results):
-        return make_figures(results, overrides) | {"projection_fan": projection_fan(projection)}
+        return figure_builders(results, overrides) | {"projection_fan": partial(projection_fan, projection)}
 
     return write_results_folder(projection.results, out_dir, scenario_path, scenario_sha256, overrides,
                                 figures=figures, sources=sources, report=report, force=force,

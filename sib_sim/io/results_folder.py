@@ -14,6 +14,7 @@ import os
 import platform
 import tempfile
 from collections.abc import Callable, Mapping
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from ..experiment.vfm_budget import run_budget_exposure
 from ..reports.budget import budget_figure
 from ..reports.html import render_report_from_folder
 from ..errors import UserError
+from .figure_files import FigureWriter
 from .output_folder import Marker, read_marker, staged_folder, write_marker
 from .workbook import write_workbook
 from .yaml_locations import Source
@@ -88,45 +90,51 @@ def write_results_folder(results: Results, out_dir: str | Path, scenario_path: s
     """Write the whole folder, replacing any previous one only once the new one is complete.
 
     Always: summary.json, replications.csv, cashflows.csv, budget_exposure.csv, workbook.xlsx, scenario.json.
-    `figures` (e.g. sib_sim.reports.make_figures) adds figures/*.png; `sources` (from
+    `figures` (e.g. sib_sim.reports.make_figures, or reports.figures.figure_builders, whose figures
+    are drawn only where they are saved) adds figures/*.png; `sources` (from
     read_scenario_file) feeds the assumptions tables (sources.json); `report` adds report.html,
     rendered from the folder's own files so that `sib-sim report DIR` gives the same page later.
     `force`: write into an existing folder sib_sim did not write (see output_folder).
     `extra`: more files, name -> text (a projection's tables), written with the rest.
     """
     with staged_folder(out_dir, "results", force) as staging:
-        document = summary_document(results, scenario_path, scenario_sha256, overrides)
-        (staging / "summary.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-        results.replications.to_csv(staging / "replications.csv", index=False, float_format="%.10g",
-                                    lineterminator="\n")
-        cashflow_table(results).to_csv(staging / "cashflows.csv", index=False, float_format="%.10g",
-                                       lineterminator="\n")
         exposure = run_budget_exposure(results)
-        exposure.to_csv(staging / "budget_exposure.csv", index=False, float_format="%.10g", lineterminator="\n")
-        if figures is not None:
-            _save_figures(figures(results) | {"budget_exposure": budget_figure(exposure, results.scenario.currency)},
-                          staging / "figures")
-        write_workbook(results, staging / "workbook.xlsx", dict(sources) if sources else None)
-        _write_json(staging / "scenario.json", results.scenario.model_dump(mode="json"))
-        for name, text in (extra or {}).items():
-            (staging / name).write_text(text, encoding="utf-8")
-        if sources:
-            _write_json(staging / "sources.json", {path: asdict(source) for path, source in sources.items()})
+        drawing = None if figures is None else FigureWriter(
+            {**figures(results), "budget_exposure": partial(budget_figure, exposure, results.scenario.currency)},
+            staging / "figures")  # drawn in other processes while the files below are written
+        try:
+            _write_tables(results, staging, exposure, scenario_path, scenario_sha256, overrides)
+            write_workbook(results, staging / "workbook.xlsx", dict(sources) if sources else None)
+            _write_json(staging / "scenario.json", results.scenario.model_dump(mode="json"))
+            for name, text in (extra or {}).items():
+                (staging / name).write_text(text, encoding="utf-8")
+            if sources:
+                _write_json(staging / "sources.json", {path: asdict(source) for path, source in sources.items()})
+            if drawing is not None:
+                drawing.finish()
+        except BaseException:
+            if drawing is not None:
+                drawing.stop()
+            raise
         if report:
             html = render_report_from_folder(staging)
             (staging / "report.html").write_text(html, encoding="utf-8")
     return Path(out_dir)
 
 
+def _write_tables(results: Results, staging: Path, exposure: pd.DataFrame, scenario_path: str | None,
+                  scenario_sha256: str | None, overrides: tuple[str, ...]) -> None:
+    document = summary_document(results, scenario_path, scenario_sha256, overrides)
+    (staging / "summary.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    results.replications.to_csv(staging / "replications.csv", index=False, float_format="%.10g",
+                                lineterminator="\n")
+    cashflow_table(results).to_csv(staging / "cashflows.csv", index=False, float_format="%.10g",
+                                   lineterminator="\n")
+    exposure.to_csv(staging / "budget_exposure.csv", index=False, float_format="%.10g", lineterminator="\n")
+
+
 def _write_json(path: Path, data: object) -> None:
     path.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
-
-
-def _save_figures(figures: dict, folder: Path) -> None:
-    folder.mkdir()
-    for name, figure in figures.items():
-        # Fixed metadata: PNGs carry no software version or date, so equal runs give equal files.
-        figure.savefig(folder / f"{name}.png", dpi=110, metadata={"Software": None})
 
 
 def check_results_folder(folder: str | Path) -> Path:

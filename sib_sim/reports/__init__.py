@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["make_figures"]
+__all__ = ["figure_builders", "make_figures"]
 
 if TYPE_CHECKING:
-    from .figures import make_figures
+    from .figures import figure_builders, make_figures
 
 
 def __getattr__(name: str) -> Any:
-    if name == "make_figures":
-        from .figures import make_figures
+    if name in __all__:
+        from . import figures
 
-        return make_figures
+        return getattr(figures, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -390,14 +391,23 @@ def make_figures(results: Results, overrides: Sequence[str] = ()) -> dict[str, F
 
     `overrides` (the run's `--set` values) put a second title line on each figure saying it is a
     variant and which values were changed, so a figure copied into a paper keeps that."""
+    return {stem: build() for stem, build in figure_builders(results, overrides).items()}
+
+
+def figure_builders(results: Results, overrides: Sequence[str] = ()) -> dict[str, Callable[[], Figure]]:
+    """make_figures' figures, each as a function that draws it: a results folder draws them in
+    several processes at once (io.figure_files), each process only its own."""
     absent = {"star_change"} if results.scenario.wellbeing is None else set()
     absent |= {"hospital_cost"} if results.scenario.hospital is None else set()
-    figures = {stem: build(results) for stem, build in FIGURES.items() if stem not in absent}
     note = variant_line(overrides)
+    return {stem: partial(_drawn, build, results, note) for stem, build in FIGURES.items() if stem not in absent}
+
+
+def _drawn(build: Callable[[Results], Figure], results: Results, note: str) -> Figure:
+    figure = build(results)
     if note:
-        for figure in figures.values():
-            mark_variant(figure, note)
-    return figures
+        mark_variant(figure, note)
+    return figure
 
 
 def mark_variant(figure: Figure, note: str) -> None:

@@ -67,3 +67,12 @@ def test_validating_the_shipped_scenario_needs_neither_numpy_nor_scipy(wtw_path)
             "try:\n    app()\nexcept SystemExit as e:\n    assert e.code in (0, None), e.code\n"
             "assert 'numpy' not in sys.modules and 'scipy' not in sys.modules, 'numpy or scipy loaded'")
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+def test_help_loads_no_progress_bar():
+    # A progress bar (rich.progress and the live display under it) is imported only when one is shown.
+    code = ("import sys\nfrom sib_sim.cli import app\nsys.argv = ['sib-sim', '--help']\n"
+            "try:\n    app()\nexcept SystemExit:\n    pass\n"
+            "import json\nprint(json.dumps([m for m in ('rich.progress', 'rich.live', 'tempfile') if m in sys.modules]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out.strip().splitlines()[-1]) == []

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sib_sim import load_scenario, run
-from sib_sim.experiment.delivery_cut import _cut, fixed_point, take
+from sib_sim.experiment.delivery_cut import _cut, fixed_point, fixed_points, take
+from sib_sim.measure import stack_ledgers
 from sib_sim.experiment.replicate import simulate_replication
 from sib_sim.scenario.overrides import with_overrides
 
@@ -100,3 +101,19 @@ def test_compare_resimulates_a_variant_that_cuts_and_says_so():
     base, variant = (r.replications for r in comparison.variants)
     assert base["capacity_cut"].iloc[0] == 0 and variant["capacity_cut"].iloc[0] == 1
     assert variant["engaged"].iloc[0] < base["engaged"].iloc[0]  # the cut variant was simulated again
+
+
+def test_replications_iterated_together_end_as_each_alone():
+    # Different commitments per replication are not possible in one scenario, so mix what differs
+    # between replications instead: their draws. Three replications, cut in different months and by
+    # different amounts (per-participant costs), iterated in one batch and each alone.
+    scenario = with_overrides(hand_sized(20_000), {"finance.costs.per_engaged_patient": 5})
+    replications = [0, 1, 2]
+    planned = [simulate_replication(scenario, scenario.run.seed, r) for r in replications]
+    together = fixed_points(scenario, scenario.run.seed, replications, stack_ledgers(planned))
+    for r, one, batched in zip(replications, planned, together):
+        alone = fixed_point(scenario, scenario.run.seed, r, one)
+        assert batched.iterations == alone.iterations >= 1 and batched.converged == alone.converged
+        assert batched.cut_month == alone.cut_month and batched.slots == alone.slots
+        for name, series in alone.ledger.series.items():
+            np.testing.assert_array_equal(batched.ledger.series[name], series, err_msg=name)
