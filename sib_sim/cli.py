@@ -85,6 +85,9 @@ def _with_engine(overrides: tuple[str, ...], engine: Optional[Engine]) -> tuple[
 
 ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
 SetOpt = Annotated[Optional[list[str]], typer.Option("--set", help="Override a value: a.b.c=value (repeatable).")]
+SeedOpt = Annotated[Optional[int], typer.Option(min=0, help="Root seed (default: run.seed).")]
+WorkersOpt = Annotated[Optional[int], typer.Option(min=1, help="Worker processes (default: all cores).")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Write into an existing folder that sib-sim did not "
                                          "write: files with sib-sim's names are replaced, the rest kept.")]
 EngineOpt = Annotated[Optional[Engine], typer.Option(help="Waiting-list engine: fast (computed directly) or "
@@ -116,13 +119,13 @@ def run(
     scenario: ScenarioArg,
     replications: Annotated[Optional[int], typer.Option(
         min=1, max=MAX_REPLICATIONS, help="Replications (default: run.replications).")] = None,
-    seed: Annotated[Optional[int], typer.Option(min=0, help="Root seed (default: run.seed).")] = None,
-    workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
+    seed: SeedOpt = None,
+    workers: WorkersOpt = None,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Results folder (default: results/<name>).")] = None,
     set_: SetOpt = None,
     engine: EngineOpt = None,
     scheduler: SchedulerOpt = None,
-    quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
+    quiet: QuietOpt = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print summary.json (manifest and metrics) to "
                                           "standard output instead of the table, for scripts.")] = False,
     force: ForceOpt = False,
@@ -172,7 +175,7 @@ def price(
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write payments.csv, cuts.csv and "
                                                     "summary.json to this folder.")] = None,
     set_: SetOpt = None,
-    quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
+    quiet: QuietOpt = False,
     force: ForceOpt = False,
 ) -> None:
     """Price observed outcomes under a contract, with no simulation: check invoices, re-price history.
@@ -209,7 +212,7 @@ def compare(
     replications: Annotated[Optional[int], typer.Option(
         min=1, max=MAX_REPLICATIONS, help="Replications (default: the base's).")] = None,
     seed: Annotated[Optional[int], typer.Option(min=0, help="Root seed (default: the base's).")] = None,
-    workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
+    workers: WorkersOpt = None,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write compare.json and each variant's "
                                                     "replications to this folder.")] = None,
     engine: EngineOpt = None,
@@ -218,7 +221,7 @@ def compare(
     group: GroupOpt = None,
     programmes: ProgrammesOpt = 1.0,
     no_voi: Annotated[bool, typer.Option("--no-voi", help="Leave out the value of information.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
+    quiet: QuietOpt = False,
     force: ForceOpt = False,
 ) -> None:
     """Compare contract terms on the same simulated cohorts: paired differences with 90% intervals,

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .cli import (EngineOpt, ForceOpt, ScenarioArg, SchedulerOpt, SetOpt, _advance, _bar, _check_container,
+from .cli import (EngineOpt, ForceOpt, QuietOpt, ScenarioArg, SchedulerOpt, SeedOpt, SetOpt, WorkersOpt, _advance, _bar, _check_container,
                   _handled, _with_engine, app, out)
 from .defaults import DEFAULT_HURDLE, DEFAULT_METRIC, DEFAULT_PROBABILITY, DEFAULT_REPLICATIONS
 from .defaults import DEFAULT_SAMPLES, MAX_REPLICATIONS
@@ -31,14 +31,14 @@ def sensitivity(
             **DEFAULT_REPLICATIONS))] = None,
     second_order: Annotated[bool, typer.Option("--second-order", help="Sobol: also second-order indices "
                                                                       "(N x (2D + 2) points).")] = False,
-    seed: Annotated[Optional[int], typer.Option(min=0, help="Root seed (default: run.seed).")] = None,
-    workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
+    seed: SeedOpt = None,
+    workers: WorkersOpt = None,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Results folder to add sensitivity/ to "
                                                     "(default: results/<name>).")] = None,
     set_: SetOpt = None,
     engine: EngineOpt = None,
     scheduler: SchedulerOpt = None,
-    quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
+    quiet: QuietOpt = False,
     force: ForceOpt = False,
 ) -> None:
     """Which uncertain parameters move a metric: tornado, Morris screening or Sobol indices (SALib).
@@ -85,14 +85,14 @@ def sweep(
     = DEFAULT_PROBABILITY,
     replications: Annotated[Optional[int], typer.Option(
         min=1, max=MAX_REPLICATIONS, help="Replications (default: run.replications).")] = None,
-    seed: Annotated[Optional[int], typer.Option(min=0, help="Root seed (default: run.seed).")] = None,
-    workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
+    seed: SeedOpt = None,
+    workers: WorkersOpt = None,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Results folder to add sweep/ to "
                                                     "(default: results/<name>).")] = None,
     set_: SetOpt = None,
     engine: EngineOpt = None,
     scheduler: SchedulerOpt = None,
-    quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
+    quiet: QuietOpt = False,
     force: ForceOpt = False,
 ) -> None:
     """The deal zone: a grid over one or two terms, with P(investor multiple >= hurdle) and

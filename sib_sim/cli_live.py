@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .cli import ForceOpt, ScenarioArg, SetOpt, _handled, app, err, out
+from .cli import ForceOpt, QuietOpt, ScenarioArg, SetOpt, WorkersOpt, _handled, app, err, out
 
 
 @app.command()
@@ -19,7 +19,7 @@ def actuals(
     replication: Annotated[int, typer.Option(min=0, help="The replication whose history to write.")],
     as_of: Annotated[str, typer.Option("--as-of", help="The last month observed, YYYY-MM.")],
     out_dir: Annotated[Path, typer.Option("--out", help="The actuals folder to write.", show_default=False)],
-    quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
+    quiet: QuietOpt = False,
     force: ForceOpt = False,
 ) -> None:
     """Write one simulated replication's history to an as-of month as an actuals folder (test actuals).
@@ -49,11 +49,11 @@ def project(
                                            "then at the posterior).")] = 200,
     seed: Annotated[Optional[int], typer.Option(min=0, help="The projection's own seed (default: derived; "
                                                 "never the history's).")] = None,
-    workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
+    workers: WorkersOpt = None,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Output folder (default: "
                                                     "results/<name>-from-<as-of>).")] = None,
     set_: SetOpt = None,
-    quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
+    quiet: QuietOpt = False,
     force: ForceOpt = False,
 ) -> None:
     """Re-project a running contract from its actuals: what is still to be paid, by whom and when, when
