@@ -15,76 +15,20 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib import dates as mdates
-from matplotlib import ticker
 from matplotlib.axes import Axes
-from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 
 from ..measure.ledger import STAR_CHANGE_BINS
+from .figure_parts import (BLUE, GREEN, GREY, ORANGE, RED, date_ticks, empty_note, fan, money_ticks, new_figure,
+                           whole_ticks)
 from .labels import variant_line
-from .summary_table import SYMBOLS, money
+from .summary_table import money
 
 if TYPE_CHECKING:  # only for annotations: keeps reports importable from experiment without a cycle
     from ..experiment.results import Results
 
-FIGSIZE = (8.0, 4.5)
-BLUE, ORANGE, GREEN, RED, GREY = "#1f5a96", "#d9822b", "#3a8a4f", "#b03a2e", "#555555"
 
-
-# --- shared helpers -------------------------------------------------------------------------------
-
-def _new_figure(nrows: int = 1, ncols: int = 1, **kwargs: object) -> tuple[Figure, list[Axes]]:
-    fig = Figure(figsize=FIGSIZE, layout="constrained")
-    axes = fig.subplots(nrows, ncols, squeeze=False, **kwargs)
-    return fig, list(axes.ravel())
-
-
-def _whole_ticks(axis: Axis) -> None:
-    """Whole-number tick labels with thousands separators, for money and for people.
-
-    Money axes carry the currency in their label rather than on every tick (shorter ticks read better).
-    Fractional ticks stay unlabelled: an all-zero panel gets ticks at +-0.02 that would print "0", "-0".
-    """
-    axis.set_major_formatter(ticker.FuncFormatter(
-        lambda x, _pos: f"{int(round(x)):,}" if abs(x - round(x)) < 1e-6 else ""))
-
-
-class MoneyFormatter(ticker.Formatter):
-    """Money ticks as £k or £m, one unit for the whole axis (chosen from its largest tick): "£0", "£2m",
-    "£1.5m", "-£500k". Reads at a glance where 8,200,000 needs counting."""
-
-    def __init__(self, currency: str) -> None:
-        self.symbol = SYMBOLS.get(currency, f"{currency} ")
-        self.ticks: list[float] = []
-
-    def set_locs(self, locs: Sequence[float]) -> None:
-        self.ticks = [float(v) for v in locs]
-
-    def __call__(self, x: float, pos: int | None = None) -> str:
-        scale = max((abs(v) for v in self.ticks), default=abs(x))
-        unit, suffix = (1e6, "m") if scale >= 1e6 else (1e3, "k") if scale >= 1e3 else (1.0, "")
-        text = f"{abs(x) / unit:,.2f}".rstrip("0").rstrip(".")
-        if text == "0":
-            return f"{self.symbol}0"
-        return f"{'-' if x < 0 else ''}{self.symbol}{text}{suffix}"
-
-
-def _money_ticks(axis: Axis, currency: str) -> None:
-    axis.set_major_formatter(MoneyFormatter(currency))
-
-
-def _dates(ax: Axes) -> None:
-    # Concise labels ("2016", "Apr") avoid overlapping full dates over an 8-year horizon.
-    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-
-
-def _note(ax: Axes, text: str) -> None:
-    """Say why a panel is empty rather than show a blank or misleading axis."""
-    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", color=GREY)
-
+# --- reading the results ------------------------------------------------------------------------
 
 def _stream(results: Results, name: str) -> np.ndarray:
     # float64: sums of float32 monthly flows over 100+ months lose pennies otherwise.
@@ -95,14 +39,6 @@ def _stream_sum(results: Results, prefix: str) -> np.ndarray:
     """Sum of every monthly stream named `prefix*`, zeros if there is none (e.g. no outcome lines)."""
     shape = _stream(results, "investor.net").shape
     return sum((_stream(results, k) for k in results.monthly if k.startswith(prefix)), np.zeros(shape))
-
-
-def _fan(ax: Axes, dates: Sequence[dt.date], paths: np.ndarray, colour: str) -> None:
-    """Median line with 25-75 and 5-95 percentile bands over replications (rows of `paths`)."""
-    p5, p25, p50, p75, p95 = np.percentile(paths, [5, 25, 50, 75, 95], axis=0)
-    ax.fill_between(dates, p5, p95, color=colour, alpha=0.15, linewidth=0, label="5-95% of runs")
-    ax.fill_between(dates, p25, p75, color=colour, alpha=0.35, linewidth=0, label="25-75% of runs")
-    ax.plot(dates, p50, color=colour, linewidth=2, label="Median", gid="median")
 
 
 def _runs(results: Results) -> str:
@@ -117,10 +53,10 @@ def _label(identifier: str) -> str:
 # --- the six figures ------------------------------------------------------------------------------
 
 def cashflow_fan(results: Results) -> Figure:
-    fig, (top, bottom) = _new_figure(2, 1, sharex=True)
+    fig, (top, bottom) = new_figure(2, 1, sharex=True)
     dates, currency = results.month_dates, results.scenario.currency
     # Cumulative per replication first, then percentiles: a band of cumulative paths, not of months.
-    _fan(top, dates, np.cumsum(_stream(results, "investor.net"), axis=1), BLUE)
+    fan(top, dates, np.cumsum(_stream(results, "investor.net"), axis=1), BLUE)
     top.axhline(0.0, color=GREY, linewidth=0.8)
     commitment = results.scenario.finance.commitment
     if commitment > 0:  # the floor of the investor's position: it never puts in more than it committed
@@ -128,7 +64,7 @@ def cashflow_fan(results: Results) -> Figure:
                     label=f"Commitment {money(commitment, currency)}")
     top.set_ylabel("Investor net\nposition")
     top.legend(loc="upper left", fontsize="small", ncols=4, frameon=False)
-    _fan(bottom, dates, np.cumsum(_stream_sum(results, "outcome."), axis=1), GREEN)
+    fan(bottom, dates, np.cumsum(_stream_sum(results, "outcome."), axis=1), GREEN)
     bottom.axhline(0.0, color=GREY, linewidth=0.8)
     cap = results.scenario.contract.cap
     if cap is not None:  # shows how close the programme runs to the most the commissioners can pay
@@ -137,15 +73,15 @@ def cashflow_fan(results: Results) -> Figure:
                         xytext=(0, -3), textcoords="offset points", va="top", fontsize="small", color=RED)
     bottom.set_ylabel("Outcome payments\nreceived")
     for ax in (top, bottom):
-        _money_ticks(ax.yaxis, currency)
+        money_ticks(ax.yaxis, currency)
         ax.grid(axis="y", alpha=0.3)
-    _dates(bottom)
+    date_ticks(bottom)
     fig.suptitle(f"Cumulative cash flows over the programme ({_runs(results)})")
     return fig
 
 
 def investor_multiple(results: Results) -> Figure:
-    fig, (ax,) = _new_figure()
+    fig, (ax,) = new_figure()
     table = results.replications
     multiple = table["investor_multiple"].to_numpy(dtype=float)
     finite = multiple[np.isfinite(multiple)]  # NaN when no capital was drawn: nothing to divide by
@@ -156,7 +92,7 @@ def investor_multiple(results: Results) -> Figure:
         edges = np.linspace(min(finite.min(), 1.0) - 0.05, top + 0.05, 41)
         ax.hist(finite, bins=edges, color=BLUE, edgecolor="white", label="Runs")
     else:
-        _note(ax, "No finite multiples: no investor capital was drawn")
+        empty_note(ax, "No finite multiples: no investor capital was drawn")
     ax.axvline(1.0, color=RED, linestyle="--", label="Capital back (1.0x)")
     if np.isfinite(cap):
         # Drawn over the bars (runs bunch at the cap and would hide a line behind them), with the
@@ -174,7 +110,7 @@ def investor_multiple(results: Results) -> Figure:
     ax.set_title(f"Investor money multiple: P(loss) = {p_loss}, median {median} ({_runs(results)})")
     ax.set_xlabel("Distributions to investors ÷ capital drawn")
     ax.set_ylabel("Runs")
-    _whole_ticks(ax.yaxis)
+    whole_ticks(ax.yaxis)
     ax.legend(loc="upper left", fontsize="small", frameon=False)
     return fig
 
@@ -182,7 +118,7 @@ def investor_multiple(results: Results) -> Figure:
 def cohort_flow(results: Results) -> Figure:
     # Referrals and the waiting list are tens a month, the caseload is ~1,000s: separate panels keep
     # both readable.
-    fig, (top, bottom) = _new_figure(2, 1, sharex=True, gridspec_kw={"height_ratios": [1, 2]})
+    fig, (top, bottom) = new_figure(2, 1, sharex=True, gridspec_kw={"height_ratios": [1, 2]})
     dates = results.month_dates
 
     def mean(name: str) -> np.ndarray:
@@ -197,9 +133,9 @@ def cohort_flow(results: Results) -> Figure:
     bottom.set_ylabel("Participants in support")
     bottom.legend(loc="upper right", fontsize="small", frameon=False)
     for ax in (top, bottom):
-        _whole_ticks(ax.yaxis)
+        whole_ticks(ax.yaxis)
         ax.grid(axis="y", alpha=0.3)
-    _dates(bottom)
+    date_ticks(bottom)
     fig.suptitle(f"Referrals, waiting list and link-worker caseload (mean of {_runs(results)})")
     return fig
 
@@ -216,7 +152,7 @@ def _payment_bars(ax: Axes, table: pd.DataFrame, columns: list[str], labels: lis
     ax.set_yticks(np.arange(len(columns)), labels, fontsize="small")
     ax.set_ylim(len(columns) - 0.5, -0.5)  # first payer / line at the top, as in the contract
     if not columns or not np.any(mean):
-        _note(ax, "No payments")
+        empty_note(ax, "No payments")
 
 
 def _payer_labels(results: Results, payer_ids: list[str]) -> list[str]:
@@ -230,7 +166,7 @@ def payments(results: Results) -> Figure:
     payer_cols = [c for c in table.columns if c.startswith("payments_by_payer.")]
     line_cols = [c for c in table.columns if c.startswith("payments_by_outcome.")]
     # Stacked on one money axis so payers and outcome lines compare directly; panel heights follow bars.
-    fig, (top, bottom) = _new_figure(2, 1, sharex=True, gridspec_kw={
+    fig, (top, bottom) = new_figure(2, 1, sharex=True, gridspec_kw={
         "height_ratios": [max(len(payer_cols), 1), max(len(line_cols), 1)]})
     payer_ids = [c.removeprefix("payments_by_payer.") for c in payer_cols]
     _payment_bars(top, table, payer_cols, _payer_labels(results, payer_ids), BLUE)
@@ -247,7 +183,7 @@ def payments(results: Results) -> Figure:
     bottom.set_ylabel("By outcome line")
     for ax in (top, bottom):
         ax.grid(axis="x", alpha=0.3)
-    _money_ticks(bottom.xaxis, currency)
+    money_ticks(bottom.xaxis, currency)
     bottom.set_xlabel("Total outcome payments over the programme")
     cap = f"contract cap {money(contract.cap, currency)}" if contract.cap is not None else "no contract cap"
     fig.suptitle(f"Outcome payments: mean and 5-95% range over {_runs(results)} ({cap})")
@@ -255,7 +191,7 @@ def payments(results: Results) -> Figure:
 
 
 def star_change(results: Results) -> Figure:
-    fig, (ax,) = _new_figure()
+    fig, (ax,) = new_figure()
     # Averaged per run so the counts read as participants in one programme, not summed over runs.
     per_run = np.asarray(results.star_change_histogram, dtype=float) / max(results.n_replications, 1)
     held = np.flatnonzero(per_run)
@@ -266,7 +202,7 @@ def star_change(results: Results) -> Figure:
     if held.size:
         _cohort_average(ax, results)
     else:
-        _note(ax, "No follow-up Stars recorded")
+        empty_note(ax, "No follow-up Stars recorded")
     scales = _sliding_scales(results)
     if scales:
         _scale_axis(ax, scales)
@@ -278,7 +214,7 @@ def star_change(results: Results) -> Figure:
         legend.set_zorder(5)
     ax.set_xlabel("Recorded change in Well-being Star total (latest minus first, points)")
     ax.set_ylabel("Participants per run")
-    _whole_ticks(ax.yaxis)
+    whole_ticks(ax.yaxis)
     ax.set_title(f"Change in Well-being Star totals (mean of {_runs(results)})")
     return fig
 
@@ -346,7 +282,7 @@ def _early_months(ax: Axes, results: Results, shown: np.ndarray, dates: list[dt.
 
 
 def hospital_cost(results: Results) -> Figure:
-    fig, (ax,) = _new_figure()
+    fig, (ax,) = new_figure()
     currency = results.scenario.currency
     # A cost per patient-month needs patient-months: keep months where any run has some, so every
     # column below has at least one finite value (nanmean/nanpercentile then never warn).
@@ -364,10 +300,10 @@ def hospital_cost(results: Results) -> Figure:
         ax.legend(loc="upper right", fontsize="small", frameon=False, title="Shaded: 5-95% of runs",
                   title_fontsize="small")
     else:  # still a date axis over the horizon, so the empty panel looks like its siblings
-        _note(ax, "No participants under hospital follow-up")
+        empty_note(ax, "No participants under hospital follow-up")
         ax.set_xlim(results.month_dates[0], results.month_dates[-1])
-    _dates(ax)
-    _money_ticks(ax.yaxis, currency)
+    date_ticks(ax)
+    money_ticks(ax.yaxis, currency)
     ax.set_ylabel("Cost per patient-month")
     ax.set_ylim(bottom=0.0)
     ax.grid(axis="y", alpha=0.3)

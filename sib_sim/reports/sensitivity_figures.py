@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from .figures import BLUE, GREEN, GREY, ORANGE, RED, MoneyFormatter
+from .figure_parts import BLUE, GREEN, GREY, ORANGE, RED, MoneyFormatter
 from .labels import format_value, metric_kind, metric_label, parameter_label, path_kind, unit_text
 
 if TYPE_CHECKING:  # annotations only: reports never run anything

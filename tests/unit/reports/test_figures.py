@@ -182,7 +182,7 @@ def test_writes_no_files(results: Results, tmp_path: Path, monkeypatch: pytest.M
 # --- what the figures say (issue 9) -----------------------------------------------------------------
 
 def test_money_axes_read_in_k_and_m(figures: dict[str, Figure]) -> None:
-    from sib_sim.reports.figures import MoneyFormatter
+    from sib_sim.reports.figure_parts import MoneyFormatter
 
     assert MoneyFormatter("GBP").format_ticks([0, 2e6, 4e6, 6e6]) == ["£0", "£2m", "£4m", "£6m"]
     assert MoneyFormatter("GBP").format_ticks([-1.5e6, -5e5, 0, 5e5]) == ["-£1.5m", "-£0.5m", "£0", "£0.5m"]
