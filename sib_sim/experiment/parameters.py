@@ -153,21 +153,10 @@ def _section_below(node: object, path: tuple) -> bool:
 
 def _positions(scenario: Scenario, path: FieldPath) -> FieldPath:
     """The path with list items named by position, as with_overrides resolves an item's id."""
-    node: object = scenario
-    found: list[str | int] = []
-    for segment in path:
-        if isinstance(node, (list, tuple)):
-            index = segment if isinstance(segment, int) else \
-                next((i for i, item in enumerate(node) if getattr(item, "id", None) == segment), None)
-            if index is None:
-                raise LookupError(f"no item {segment!r}")
-            node, key = node[index], index
-        elif isinstance(node, dict):
-            node, key = node[segment], segment
-        else:
-            node, key = getattr(node, str(segment)), str(segment)
-        found.append(key)
-    return FieldPath(found)
+    resolved = path.resolve(scenario)
+    if resolved is None:
+        raise LookupError(f"no value at {path}")
+    return resolved
 
 
 def check_parameters(scenario: Scenario) -> None:

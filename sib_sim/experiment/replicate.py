@@ -11,6 +11,7 @@ from ..measure import OutcomeDefinitions, OutcomeLedger, measure_outcomes, stack
 from ..model import simulate_cohort
 from ..rng import streams
 from ..scenario import Scenario
+from ..scenario.paths import FieldPath
 from .parameters import draw_parameters, point_values, with_parameters
 
 
@@ -42,15 +43,7 @@ def _as_written(scenario: Scenario, parameters: Mapping[str, float]) -> bool:
 
 
 def _written_value(scenario: Scenario, path: str) -> float | None:
-    node: object = scenario
-    for part in path.split("."):
-        if isinstance(node, (list, tuple)):  # a list item by its id, or by its index
-            node = node[int(part)] if part.isdigit() and int(part) < len(node) else \
-                next((x for x in node if getattr(x, "id", None) == part), None)
-        else:
-            node = getattr(node, part, None)
-        if node is None:
-            return None
+    node = FieldPath.parse(path).value_in(scenario)
     return float(node) if isinstance(node, (int, float)) and not isinstance(node, bool) else None
 
 
