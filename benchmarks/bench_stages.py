@@ -37,7 +37,7 @@ def stages(scenario, seed: int, r: int, clock: dict[str, float]) -> None:
 
     named = streams(seed, r)
     values = timed("parameters: draw", draw_parameters, scenario, named.parameters)
-    timed("parameters: re-validate scenario", with_parameters, scenario, values)
+    timed("parameters: substitute drawn values", with_parameters, scenario, values)
     flow = timed("flow (wt-engine's)", simulate_flow, scenario, named)
     p = np.flatnonzero(~np.isnan(flow.start_month))
     start, end = flow.start_month[p], flow.end_month[p]
