@@ -143,6 +143,16 @@ def price_by_month(price: float | list[DatedPrice] | list[DatedShare], horizon_m
     return out
 
 
+def in_force(price: float | list[DatedPrice], month: float) -> float:
+    """The price in force in the month holding `month` (a claim month, say), by price_by_month's
+    rule: a dated price applies from its month on, at the month's mid-point; none before the first."""
+    if not isinstance(price, list):
+        return float(price)
+    mid = float(np.floor(month)) + 0.5
+    steps = [p for p in sorted(price, key=lambda p: p.from_month) if mid >= p.from_month]
+    return float(steps[-1].amount) if steps else 0.0
+
+
 def active_months(line: LineBase, horizon_months: int) -> np.ndarray:
     """1.0 in the months the line pays on, 0.0 inside its suspension windows."""
     months = np.arange(horizon_months) + 0.5

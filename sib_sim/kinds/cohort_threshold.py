@@ -18,9 +18,9 @@ from ..lazy_numpy import np
 from pydantic import Field, model_validator
 
 from ..errors import UserError
-from ..fields import FieldError, Identifier, Money, Months, Positive, Probability, Section
-from .claims import Kind, Ledger, Observed, PendingClaim, Row, require_section
-from .lines import LineBase
+from ..fields import FieldError, Identifier, Months, Positive, Probability, Section
+from .claims import Kind, Ledger, Observed, PendingClaim, Row, in_force, require_section
+from .lines import LineBase, Price, scale_dated
 from .thresholds import reduction_reaches
 
 
@@ -40,11 +40,12 @@ class CohortWindow(Section):
 
 class Tier(Section):
     """What a cohort earns when its reduction reaches `at_least`: `price` per unit of effect (cost or
-    events avoided), plus a `lump_sum`, plus `percent_of_target` of the line's `target` payment."""
+    events avoided), plus a `lump_sum`, plus `percent_of_target` of the line's `target` payment.
+    The price and lump sum may be dated; the one in force in the cohort's claim month applies."""
 
     at_least: Probability
-    price: Money = 0.0
-    lump_sum: Money = 0.0
+    price: Price = 0.0
+    lump_sum: Price = 0.0
     percent_of_target: Probability = 0.0
 
 
@@ -66,25 +67,20 @@ class CohortThreshold(LineBase):
     cohorts: list[CohortWindow] = Field(min_length=1)
     tiers: list[Tier] = Field(min_length=1)
     pooled: Pooled | None = None
-    target: Money | None = None  # the payment a tier's percent_of_target is a share of
+    target: Price | None = None  # the payment a tier's percent_of_target is a share of (may be dated)
 
     @model_validator(mode="after")
     def _tiers_increase(self) -> "CohortThreshold":
         levels = [t.at_least for t in self.tiers]
         if any(b <= a for a, b in zip(levels, levels[1:])):
             raise FieldError(("tiers",), "tiers must have increasing at_least")
-        for i, (lower, upper) in enumerate(zip(self.tiers, self.tiers[1:])):
-            for name in ("price", "lump_sum", "percent_of_target"):
-                if getattr(upper, name) < getattr(lower, name):
-                    raise FieldError(("tiers", i + 1, name), f"a higher tier must not pay less: {name} "
-                                     f"{getattr(upper, name):g} at {upper.at_least:g} is below "
-                                     f"{getattr(lower, name):g} at {lower.at_least:g}")
+        _tier_payments_rise(self.tiers)
         for i, tier in enumerate(self.tiers):
             if tier.percent_of_target > 0 and self.target is None:
                 raise FieldError(("tiers", i, "percent_of_target"), "percent_of_target needs the line's target")
         if self.target is not None and not any(t.percent_of_target > 0 for t in self.tiers):
             raise FieldError(("target",), "target is read only by a tier's percent_of_target, and no tier has one")
-        if self.pooled is not None and any(t.lump_sum or t.percent_of_target for t in self.tiers):
+        if self.pooled is not None and any(_ever_pays(t.lump_sum) or t.percent_of_target for t in self.tiers):
             # Peterborough's pooled test pays the first tier's price per event avoided; what a pooled
             # test owes on lump sums or a target is written in no contract this follows.
             raise FieldError(("pooled",), "a pooled test pays the first tier's price per unit avoided, net of "
@@ -103,6 +99,33 @@ class CohortThreshold(LineBase):
                 raise FieldError(("claim", name), f"claim.{name} does not apply to a cohort_threshold line: each "
                                  "cohort is claimed once, when its follow-up and evidence delay are over")
         return self
+
+
+def _ever_pays(value: Price) -> bool:
+    return any(p.amount > 0 for p in value) if isinstance(value, list) else value > 0
+
+
+def _change_months(values: list[Price]) -> list[int]:
+    """Month 0 and each month in which one of the (possibly dated) `values` changes."""
+    months = {0}
+    for value in values:
+        if isinstance(value, list):
+            months.update(max(int(np.ceil(p.from_month - 0.5)), 0) for p in value)
+    return sorted(months)
+
+
+def _tier_payments_rise(tiers: list[Tier]) -> None:
+    """A higher tier must not pay less than a lower one, in any month (dated prices compared in every
+    month one of them changes): otherwise reaching a higher tier could lower what a cohort earns."""
+    for i, (lower, upper) in enumerate(zip(tiers, tiers[1:])):
+        for name in ("price", "lump_sum", "percent_of_target"):
+            low, high = getattr(lower, name), getattr(upper, name)
+            for month in _change_months([low, high]):
+                if in_force(high, month) < in_force(low, month):
+                    when = f" in month {month}" if isinstance(low, list) or isinstance(high, list) else ""
+                    raise FieldError(("tiers", i + 1, name), f"a higher tier must not pay less: {name} "
+                                     f"{in_force(high, month):g} at {upper.at_least:g} is below "
+                                     f"{in_force(low, month):g} at {lower.at_least:g}{when}")
 
 
 @dataclass(frozen=True)
@@ -140,14 +163,15 @@ def _reduction(treated: np.ndarray, comparison: np.ndarray) -> np.ndarray:
         return np.where(comparison > 0, 1.0 - treated / np.where(comparison > 0, comparison, 1.0), 0.0)
 
 
-def _tier_earned(line: CohortThreshold, treated: np.ndarray, comparison: np.ndarray) -> np.ndarray:
+def _tier_earned(line: CohortThreshold, treated: np.ndarray, comparison: np.ndarray, month: float) -> np.ndarray:
     """What the highest tier the cohort reaches pays (0 below the first), thresholds met exactly:
-    price x effect + lump sum + percent of target."""
+    price x effect + lump sum + percent of target, each as in force in the claim `month`."""
     avoided = np.maximum(comparison - treated, 0.0)
     earned = np.zeros(treated.shape)
-    target = line.target or 0.0
+    target = 0.0 if line.target is None else in_force(line.target, month)
     for tier in line.tiers:  # increasing thresholds and payments: the highest tier reached wins
-        pays = tier.price * avoided + tier.lump_sum + tier.percent_of_target * target
+        pays = (in_force(tier.price, month) * avoided + in_force(tier.lump_sum, month)
+                + tier.percent_of_target * target)
         earned = np.where(reduction_reaches(treated, comparison, tier.at_least), pays, earned)
     return earned
 
@@ -160,14 +184,15 @@ def claims(line: CohortThreshold, ledger: Ledger) -> list[PendingClaim]:
         ready = max(window.start_to + line.follow_up_months + line.claim.evidence_delay_months,
                     line.claim.first_claim_month)
         out.append(PendingClaim(window.start_from, window.start_to, ready, participants,
-                                _reduction(treated, comparison), _tier_earned(line, treated, comparison)))
+                                _reduction(treated, comparison), _tier_earned(line, treated, comparison, ready)))
     if line.pooled is not None:
         participants, treated, comparison = _measured(ledger, measures[-1])
         reduction, avoided = _reduction(treated, comparison), np.maximum(comparison - treated, 0.0)
         reached = reduction_reaches(treated, comparison, line.pooled.at_least)
-        whole = np.where(reached, line.tiers[0].price * avoided, 0.0)
+        month = max(c.claim_month for c in out)
+        whole = np.where(reached, in_force(line.tiers[0].price, month) * avoided, 0.0)
         already = sum(c.earned for c in out)
-        out.append(PendingClaim(measures[-1].start_from, measures[-1].start_to, max(c.claim_month for c in out),
+        out.append(PendingClaim(measures[-1].start_from, measures[-1].start_to, month,
                                 participants, reduction, np.maximum(whole - already, 0.0)))
     return out
 
@@ -215,8 +240,9 @@ def check(line: CohortThreshold, scenario) -> None:
 
 def scaled(line: CohortThreshold, k: float) -> CohortThreshold:
     """Every tier's price and lump sum, and the target its percentages are of, times k."""
-    tiers = [t.model_copy(update={"price": t.price * k, "lump_sum": t.lump_sum * k}) for t in line.tiers]
-    target = None if line.target is None else line.target * k
+    tiers = [t.model_copy(update={"price": scale_dated(t.price, k, "amount"),
+                                  "lump_sum": scale_dated(t.lump_sum, k, "amount")}) for t in line.tiers]
+    target = None if line.target is None else scale_dated(line.target, k, "amount")
     return line.model_copy(update={"tiers": tiers, "target": target})
 
 

@@ -34,6 +34,28 @@ def test_a_higher_tier_with_a_smaller_lump_sum_or_percentage_is_refused(name):
         Contract.model_validate(_contract(tiers, target=1000))
 
 
+def test_dated_tier_prices_that_stay_in_order_are_accepted():
+    tiers = [{"at_least": 0.1, "price": [{"from_month": 0, "amount": 1.0}, {"from_month": 24, "amount": 2.0}]},
+             {"at_least": 0.2, "price": [{"from_month": 0, "amount": 1.5}, {"from_month": 24, "amount": 2.0}]}]
+    Contract.model_validate(_contract(tiers))
+
+
+def test_a_higher_tier_paying_less_after_a_date_is_refused_naming_the_month():
+    # The lower tier's price rises in month 24 past the higher tier's flat price: from then on,
+    # reaching the higher tier would pay less.
+    tiers = [{"at_least": 0.1, "price": [{"from_month": 0, "amount": 1.0}, {"from_month": 24, "amount": 3.0}]},
+             {"at_least": 0.2, "price": 2.0}]
+    with pytest.raises(ValidationError, match="price 2 at 0.2 is below 3 at 0.1 in month 24"):
+        Contract.model_validate(_contract(tiers))
+
+
+def test_a_pooled_test_with_a_dated_lump_sum_is_refused():
+    tiers = [{"at_least": 0.1, "price": 1.0, "lump_sum": [{"from_month": 0, "amount": 0.0},
+                                                           {"from_month": 12, "amount": 100.0}]}]
+    with pytest.raises(ValidationError, match="cannot be combined with lump_sum"):
+        Contract.model_validate(_contract(tiers, pooled={"at_least": 0.075}))
+
+
 def test_percent_of_target_needs_a_target():
     with pytest.raises(ValidationError, match="needs the line's target"):
         Contract.model_validate(_contract([{"at_least": 0.1, "percent_of_target": 0.5}]))
