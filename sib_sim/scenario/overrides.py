@@ -129,15 +129,13 @@ def split_path(text: str, where: str | None = None) -> list[str]:
 
 
 def _list_index(items: list[Any], segment: str, done: FieldPath, text: str, where: str | None) -> int:
-    """A list position named by an integer index or by the `id` of an item."""
+    """A list position named by an integer index or by the `id` of an item (FieldPath's lookup)."""
+    found = FieldPath((segment,)).resolve(items)
+    if found is not None:
+        return int(found[0])
     if segment.isdigit():
-        index = int(segment)
-        if index >= len(items):
-            raise UserError(f"no item {index} in {dotted(done)} (it has {len(items)})", where=where, field=text)
-        return index
+        raise UserError(f"no item {segment} in {dotted(done)} (it has {len(items)})", where=where, field=text)
     ids = [item.get("id") for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)]
-    if segment in ids:
-        return next(i for i, item in enumerate(items) if isinstance(item, dict) and item.get("id") == segment)
     hint = did_you_mean(segment, ids) if ids else f"use an index from 0 to {len(items) - 1}" if items else None
     raise UserError(f"no item {segment!r} in {dotted(done)}", where=where, field=text, hint=hint)
 
