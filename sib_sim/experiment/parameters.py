@@ -14,7 +14,8 @@ from pydantic import BaseModel, ValidationError
 from ..scenario import Scenario
 from ..scenario.overrides import with_overrides
 from ..scenario.paths import FieldPath
-from ..scenario.uncertainty import DistBase, check_ranges
+from ..scenario.ranges import check_ranges
+from ..scenario.uncertainty import DistBase
 
 # Point values by distribution object: computing one freezes a scipy distribution (milliseconds),
 # and a run asks for the same ones in every replication.
@@ -161,5 +162,5 @@ def _positions(scenario: Scenario, path: FieldPath) -> FieldPath:
 
 def check_parameters(scenario: Scenario) -> None:
     """Fail before any simulation if a distribution's tails break its field's rules (see
-    scenario.uncertainty.check_ranges; the loader runs the same check, so `validate` catches it)."""
+    scenario.ranges.check_ranges; the loader runs the same check, so `validate` catches it)."""
     check_ranges(scenario)

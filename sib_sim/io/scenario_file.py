@@ -23,7 +23,8 @@ from ..scenario import Scenario
 from ..scenario.overrides import (M, FieldPath, centre_on_points, dotted, explain_validation_error, fix_uncertain,
                                   set_path, value_at)
 from ..scenario.base import Section
-from ..scenario.uncertainty import Distribution, check_ranges
+from ..scenario.ranges import check_ranges
+from ..scenario.uncertainty import Distribution
 from ..scenario.terms import Terms
 from .scenario_text import decode_text, load_located, parent_file, read_bytes
 from .yaml_locations import Located, Source, parse_yaml

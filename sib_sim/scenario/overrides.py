@@ -24,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import UserError
 from ..fields import annotation_members
 from .base import FieldError
-from .paths import FieldPath
+from .paths import FieldPath, canonical_path
 LIMIT_NOTED = 600  # an upper bound this large is one of sib_sim's documented limits, not a rule of the field
 M = TypeVar("M", bound=BaseModel)
 
@@ -193,14 +193,6 @@ def set_path(data: dict[str, Any], text: str, value: object, *, root: type[BaseM
         else:
             node = _child(root, data, node, key, done, text, where)
     return done
-
-
-def canonical_path(data: object, text: str) -> FieldPath | None:
-    """A dotted path with list items named by index (ids resolved), or None if it does not exist."""
-    try:
-        return FieldPath.parse(text).resolve(data)
-    except ValueError:
-        return None
 
 
 def fix_uncertain(data: dict[str, Any], path: FieldPath) -> None:

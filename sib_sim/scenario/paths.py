@@ -103,6 +103,14 @@ class FieldPath(tuple):
         return node
 
 
+def canonical_path(data: object, text: str) -> FieldPath | None:
+    """A dotted path with list items named by index (ids resolved), or None if it does not exist."""
+    try:
+        return FieldPath.parse(text).resolve(data)
+    except ValueError:
+        return None
+
+
 def _id_of(item: Any) -> Any:
     return item.get("id") if isinstance(item, Mapping) else getattr(item, "id", None)
 

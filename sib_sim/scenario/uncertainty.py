@@ -4,7 +4,7 @@ A value written `{dist: lognormal, median: 0.85, sd_log: 0.1}` runs at its point
 of a lognormal, the mean of the others) when uncertainty is off, and is drawn once per replication
 from the replication's `parameters` stream when it is on. Draws use the inverse CDF and are kept
 between the 0.1% and 99.9% quantiles, so a draw can never break a field's constraints that the
-distribution's bulk respects (checked when the scenario is validated).
+distribution's bulk respects (checked when the scenario is validated: scenario.ranges).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, model_validator
 
-from ..errors import UserError
 from .base import FieldError, Positive, Section
 
 TAIL = 0.001  # draws are kept within [TAIL, 1 - TAIL] quantiles
@@ -224,58 +223,6 @@ def same_value(written: float, point: float) -> bool:
     return math.isclose(written, point, rel_tol=1e-9, abs_tol=1e-12)
 
 
-def check_ranges(scenario: "Any") -> None:
-    """Fail before any simulation if a distribution's tails break its field's rules (say a normal
-    rate that can go negative): draws are kept within the 0.1% and 99.9% quantiles, so both of those
-    are tried. Raises UserError with field `uncertainty.<path>`; the loader adds file:line."""
-    from .overrides import with_overrides  # overrides is schema-free; imported here to keep this module light
-
-    for path, dist in scenario.uncertainty.items():
-        if _enclosure_allowed(scenario, path, dist, with_overrides):
-            continue
-        for q in (TAIL, 1.0 - TAIL):
-            value = dist.ppf(q)
-            try:
-                with_overrides(scenario, {path: value})
-            except UserError as error:
-                raise UserError(f"its {100 * q:g}% quantile is {value:.4g}, which this field does not allow "
-                                f"({error.message}); choose a distribution that stays in range",
-                                field=f"uncertainty.{path}") from None
-
-
-# One-sided Chebyshev (Cantelli): P(X >= mean + k sd) <= 1 / (1 + k^2), which is TAIL at this k, so
-# the TAIL quantiles of any distribution lie within mean -/+ k sd.
-_CANTELLI_K = math.sqrt((1.0 - TAIL) / TAIL)
-
-
-def _enclosure_allowed(scenario: "Any", path: str, dist: DistBase, with_overrides: Any) -> bool:
-    """Whether the field accepts both ends of an interval certain to hold the TAIL quantiles (mean
-    -/+ k sd by Cantelli's inequality, cut to the support). A field's rules on one value are
-    intervals (bounds and orderings), so every draw between them then passes too, and `validate`
-    need not import scipy.special (a quarter of a second) to compute exact quantiles. A refusal
-    here is never reported: the exact quantiles are then tried, and only they decide."""
-    if not isinstance(dist, (Normal, Beta, Gamma)):
-        return False
-    low, high = dist.mean - _CANTELLI_K * dist.sd, dist.mean + _CANTELLI_K * dist.sd
-    if isinstance(dist, Beta):
-        low = max(low, 0.0)
-    if isinstance(dist, Gamma):
-        # The density is at most x^(k-1) / (Gamma(k) scale^k), so P(X <= x) <= (x / scale)^k / Gamma(k + 1):
-        # a lower bound on the TAIL quantile that stays above zero, as the quantile does (cut by
-        # 0.1% against rounding where the bound is nearly tight, at very small shapes).
-        shape, scale = (dist.mean / dist.sd) ** 2, dist.sd ** 2 / dist.mean
-        bound = scale * math.exp((math.log(TAIL) + math.lgamma(shape + 1.0)) / shape)
-        low = max(low, 0.999 * bound)
-    if isinstance(dist, Beta):
-        high = min(high, 1.0)
-    for value in (low, high):
-        try:
-            with_overrides(scenario, {path: value})
-        except Exception:  # noqa: BLE001 - any refusal (or overflow) sends us to the exact quantiles
-            return False
-    return True
-
-
 # --- named groups of uncertain parameters (for EVPPI and grouped Sobol indices) ----------------------
 #
 # In a file: `uncertainty: {groups: {hospital: [hospital.lines.ae.effect_during_support, ...]}, ...}`.
@@ -320,8 +267,7 @@ def resolve_groups(groups: dict[str, list[str]], uncertain: list[str], data: dic
     position: FieldPath resolves both). Refused, at the group or member: an empty group, a name that is
     also a parameter's path, a member that is not an uncertain parameter, a member given twice. A
     parameter may be in several groups (overlapping groups are each a question worth asking)."""
-    from .overrides import canonical_path
-    from .paths import FieldPath
+    from .paths import FieldPath, canonical_path
 
     keyed = {}
     for key in uncertain:

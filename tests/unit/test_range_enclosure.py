@@ -6,6 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sib_sim.scenario import ranges
 from sib_sim.scenario import uncertainty as u
 
 
@@ -16,7 +17,7 @@ def _enclosure(dist: u.DistBase) -> tuple[float, float]:
     def record(scenario: object, values: dict[str, float]) -> None:
         tried.extend(values.values())
 
-    assert u._enclosure_allowed(None, "x", dist, record)
+    assert ranges._enclosure_allowed(None, "x", dist, record)
     return tried[0], tried[1]
 
 
@@ -48,5 +49,5 @@ def test_a_refused_end_falls_back_to_the_exact_quantiles() -> None:
     def refuse(scenario: object, values: dict[str, float]) -> None:
         raise ValueError("out of range")
 
-    assert not u._enclosure_allowed(None, "x", u.Gamma(dist="gamma", mean=18, sd=6), refuse)
-    assert not u._enclosure_allowed(None, "x", u.Triangular(dist="triangular", min=0, mode=1, max=2), refuse)
+    assert not ranges._enclosure_allowed(None, "x", u.Gamma(dist="gamma", mean=18, sd=6), refuse)
+    assert not ranges._enclosure_allowed(None, "x", u.Triangular(dist="triangular", min=0, mode=1, max=2), refuse)
