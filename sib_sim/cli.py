@@ -7,94 +7,24 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from enum import Enum
 from functools import partial
-import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
+from . import cli_analysis, cli_indigo, cli_live, cli_vfm
+from .cli_common import (EngineOpt, ForceOpt, QuietOpt, ScenarioArg, SchedulerOpt, SeedOpt, SetOpt, WorkersOpt,
+                         advance, err, fail_user, handled, out, progress_bar, with_engine)
 from .cli_vfm import GroupOpt, ProgrammesOpt, WtpOpt
 from .defaults import MAX_REPLICATIONS
 from .errors import UserError
-from .launch import exit_status
-
-if TYPE_CHECKING:  # a progress bar is imported when one is shown: `--help` needs none
-    from rich.progress import Progress
 
 # Only light imports up here, so `sib-sim --help` starts quickly: each command imports what it uses
 # (pandas, matplotlib, scipy, xlsxwriter and jinja2 come with the modules below it).
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Simulate outcomes contracts (social impact bonds): payments, costs and returns.")
-# emoji=False: user text such as a file named x:b:3.yaml must print as written, not as an emoji code.
-out = Console(emoji=False)
-if not out.is_terminal:  # piped or captured: no terminal to fit, so do not cut the tables at 80 columns
-    out = Console(width=120, emoji=False)
-err = Console(stderr=True, emoji=False)
-
-
-def _fail_user(error: UserError) -> None:
-    # escape: the message is plain text; brackets in it (sib_sim[distributed], items[0]) are not markup.
-    err.print(f"[bold red]error:[/] {escape(str(error))}", markup=True, highlight=False, soft_wrap=True)
-    raise typer.Exit(2)
-
-
-def _fail_internal(exc: BaseException) -> None:
-    import tempfile
-
-    log = Path(tempfile.mkstemp(prefix="sib-sim-error-", suffix=".log")[1])
-    log.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
-    what = escape(f"{type(exc).__name__}: {exc}")
-    err.print(f"[bold red]internal error:[/] {what}\nTraceback saved to {escape(str(log))}",
-              highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
-
-
-@contextmanager
-def _handled(interrupted: str = "interrupted: nothing written") -> Iterator[None]:
-    """The command line's promise: a user error is one message and exit 2, Ctrl-C (or SIGTERM) exits
-    130 (143) having written nothing, anything else is our bug: exit 1 with the traceback saved to a log."""
-    try:
-        yield
-    except UserError as e:
-        _fail_user(e)
-    except KeyboardInterrupt:
-        err.print(interrupted)
-        raise typer.Exit(exit_status()) from None
-    except typer.Exit:
-        raise
-    except Exception as e:  # noqa: BLE001 - anything else is our bug: say so, keep the traceback
-        _fail_internal(e)
-
-
-class Engine(str, Enum):
-    fast = "fast"
-    simpy = "simpy"
-
-
-def _with_engine(overrides: tuple[str, ...], engine: Optional[Engine]) -> tuple[str, ...]:
-    """--engine is run.engine set for this command (and recorded with the other overrides)."""
-    return overrides if engine is None else overrides + (f"run.engine={engine.value}",)
-
-
-ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
-SetOpt = Annotated[Optional[list[str]], typer.Option("--set", help="Override a value: a.b.c=value (repeatable).")]
-SeedOpt = Annotated[Optional[int], typer.Option(min=0, help="Root seed (default: run.seed).")]
-WorkersOpt = Annotated[Optional[int], typer.Option(min=1, help="Worker processes (default: all cores).")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Write into an existing folder that sib-sim did not "
-                                         "write: files with sib-sim's names are replaced, the rest kept.")]
-EngineOpt = Annotated[Optional[Engine], typer.Option(help="Waiting-list engine: fast (computed directly) or "
-                                                     "simpy (the reference); default: run.engine, fast.")]
-SchedulerOpt = Annotated[Optional[str], typer.Option(help="Dask scheduler address, e.g. tcp://10.0.0.5:8786; "
-                                                        "default: local processes.")]
-
 
 @app.command()
 def validate(scenario: ScenarioArg, set_: SetOpt = None) -> None:
@@ -105,7 +35,7 @@ def validate(scenario: ScenarioArg, set_: SetOpt = None) -> None:
     from .io.scenario_file import read_scenario_file
     from .scenario.masking import shared_payer_caps
 
-    with _handled():
+    with handled():
         loaded = read_scenario_file(scenario, tuple(set_ or ()))
     s = loaded.scenario
     out.print(f"{scenario}: ok ({s.name}: {len(s.contract.outcomes)} outcome lines, "
@@ -142,8 +72,8 @@ def run(
     from .reports import figure_builders
     from .reports.console import print_summary
 
-    overrides = _with_engine(tuple(set_ or ()), engine)
-    with _handled():
+    overrides = with_engine(tuple(set_ or ()), engine)
+    with handled():
         loaded = read_scenario_file(scenario, overrides)
         target = out_dir or Path("results") / loaded.scenario.name
         check_folder(target, "results", force)  # before the simulation, not after it
@@ -152,11 +82,11 @@ def run(
     if not (quiet or as_json):  # before simulating, so a masked override can be corrected at once
         for warning in masked_overrides(s.contract, s.currency, overrides):
             err.print(f"warning: {warning}", markup=False, highlight=False, soft_wrap=True)
-    with _handled("interrupted: no results folder written"):
-        with _bar(quiet or as_json) as bar:
+    with handled("interrupted: no results folder written"):
+        with progress_bar(quiet or as_json) as bar:
             task = bar.add_task(f"Simulating {s.name}", total=n)
             results = run_scenario(s, replications=n, seed=seed, workers=workers, scheduler=scheduler,
-                                   progress=lambda k: _advance(bar, task, k))
+                                   progress=lambda k: advance(bar, task, k))
         write_results_folder(results, target, str(scenario), loaded.sha256, overrides,
                              figures=partial(figure_builders, overrides=overrides), sources=loaded.sources, force=force)
     if as_json:
@@ -192,7 +122,7 @@ def price(
     from .reports.console import print_pricing
 
     overrides = tuple(set_ or ())
-    with _handled():
+    with handled():
         if out_dir is not None:
             check_folder(out_dir, "pricing", force)
         contract_terms = read_terms_file(terms, overrides)
@@ -242,19 +172,19 @@ def compare(
     from .reports.console import print_comparison
 
     if len(scenarios) < 2:
-        _fail_user(UserError("compare needs at least two scenario files (the first is the base)"))
-    with _handled():
+        fail_user(UserError("compare needs at least two scenario files (the first is the base)"))
+    with handled():
         if out_dir is not None:
             check_folder(out_dir, "compare", force)
-        loaded = [read_scenario_file(path, _with_engine((), engine)) for path in scenarios]
+        loaded = [read_scenario_file(path, with_engine((), engine)) for path in scenarios]
         variants = [f.scenario for f in loaded]
         check_currencies(variants, [str(p) for p in scenarios])
         n = replications or variants[0].run.replications
-        with _bar(quiet) as bar:
+        with progress_bar(quiet) as bar:
             simulations = len({simulation_key(v) for v in variants})  # variants sharing cohorts simulate once
             task = bar.add_task(f"Simulating {simulations} cohort set(s)", total=n * simulations)
             comparison = compare_variants(variants, replications=n, seed=seed, workers=workers,
-                                          scheduler=scheduler, progress=lambda k: _advance(bar, task, k),
+                                          scheduler=scheduler, progress=lambda k: advance(bar, task, k),
                                           value_of_information=not no_voi, groups=parse_groups(group or []),
                                           willingness=parse_wtp(wtp) if wtp else DEFAULT_WILLINGNESS,
                                           programmes=programmes)
@@ -275,37 +205,14 @@ def report(folder: Annotated[Path, typer.Argument(help="A results folder written
     """
     from .io.results_folder import write_report
 
-    with _handled():
+    with handled():
         target = write_report(folder)
     out.print(f"Report written to {target}", highlight=False, markup=False)
 
 
 # --- sensitivity and sweep -----------------------------------------------------------------------
 
-def _advance(bar: Progress, task: object, k: int) -> None:
-    from .io.output_folder import pause
-
-    bar.advance(task, k)
-    pause("simulating")  # a test hook: a no-op unless SIB_SIM_TEST_PAUSE names this step
-
-
-def _check_container(out_dir: Path, sub: str, force: bool) -> None:
-    """sensitivity/ and sweep/ go in a results folder: check both before anything is computed."""
-    from .io.output_folder import check_folder
-
-    check_folder(out_dir, "results", force)
-    if out_dir.is_dir():
-        check_folder(out_dir / sub, sub, force)
-
-
-def _bar(quiet: bool) -> Progress:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    return Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                    TimeRemainingColumn(), console=err, disable=quiet, transient=True)
-
-
-from . import cli_analysis  # noqa: E402,F401 - sib_sim/cli_analysis.py registers `sensitivity` and `sweep` here, in this order
+cli_analysis.register(app)  # sensitivity and sweep (sib_sim/cli_analysis.py), listed here in --help
 
 
 @app.command()
@@ -318,7 +225,7 @@ def init(path: Annotated[Path, typer.Argument(help="Where to write the starter s
     from .io.output_folder import write_new_file
     from .io.scenario_file import starter_scenario
 
-    with _handled():
+    with handled():
         write_new_file(path, starter_scenario(), force)
     out.print(f"Starter scenario written to {path}; check it with: sib-sim validate {path}", highlight=False,
               markup=False)
@@ -339,22 +246,14 @@ def schema(path: Annotated[Optional[Path], typer.Argument(help="Where to write t
     if path is None:
         typer.echo(text, nl=False)
         return
-    with _handled():
+    with handled():
         write_new_file(path, text, force)
     out.print(f"JSON Schema written to {path}", highlight=False, markup=False)
 
 
-__import__("sib_sim.cli_vfm", fromlist=["register"]).register(app)  # sib-sim vfm (sib_sim/cli_vfm.py)
-from . import cli_live  # noqa: E402,F401 - registers `actuals` and `project` on app
-from .cli_indigo import app as _indigo  # noqa: E402 - a command group in its own module, using the helpers above
-
-app.add_typer(_indigo, name="indigo")
-
-
-def main() -> None:  # pragma: no cover - console entry point (sib_sim.launch.main installs the handlers)
-    from .launch import main as launch
-
-    launch()
+cli_vfm.register(app)  # sib-sim vfm (sib_sim/cli_vfm.py)
+cli_live.register(app)  # sib-sim actuals and project (sib_sim/cli_live.py)
+app.add_typer(cli_indigo.app, name="indigo")  # a command group in its own module
 
 
 if __name__ == "__main__":  # pragma: no cover

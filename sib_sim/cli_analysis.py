@@ -1,6 +1,6 @@
 """`sib-sim sensitivity` and `sib-sim sweep`: which uncertain parameters move a metric, and the deal
-zone over contract terms. Registered on cli.app (imported by cli.py where these commands are listed),
-using its options and helpers."""
+zone over contract terms. cli.py registers them (`register(app)`) where they are listed; the options
+and helpers are the shared ones of cli_common.py."""
 
 from __future__ import annotations
 
@@ -10,13 +10,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from .cli import (EngineOpt, ForceOpt, QuietOpt, ScenarioArg, SchedulerOpt, SeedOpt, SetOpt, WorkersOpt, _advance, _bar, _check_container,
-                  _handled, _with_engine, app, out)
+from .cli_common import (EngineOpt, ForceOpt, QuietOpt, ScenarioArg, SchedulerOpt, SeedOpt, SetOpt, WorkersOpt, advance,
+                         check_container, handled, out, progress_bar, with_engine)
 from .defaults import DEFAULT_HURDLE, DEFAULT_METRIC, DEFAULT_PROBABILITY, DEFAULT_REPLICATIONS
 from .defaults import DEFAULT_SAMPLES, MAX_REPLICATIONS
 
 
-@app.command()
 def sensitivity(
     scenario: ScenarioArg,
     method: Annotated[str, typer.Option(help="oneway (tornado from each parameter's P10 and P90), morris "
@@ -55,19 +54,19 @@ def sensitivity(
     from .reports.console import print_sensitivity
     from .reports.sensitivity_figures import sensitivity_figure
 
-    overrides = _with_engine(tuple(set_ or ()), engine)
-    with _handled("interrupted: nothing written"):
+    overrides = with_engine(tuple(set_ or ()), engine)
+    with handled("interrupted: nothing written"):
         loaded = read_scenario_file(scenario, overrides)
         s = loaded.scenario
         check_settings(method, samples, replications, second_order)  # before sizing the progress bar
         target_dir = out_dir or Path("results") / s.name
-        _check_container(target_dir, "sensitivity", force)
+        check_container(target_dir, "sensitivity", force)
         total = design_points(method, len(uncertain_paths(s)), samples, second_order) * (
             replications or DEFAULT_REPLICATIONS.get(method, 1))
-        with _bar(quiet) as bar:
+        with progress_bar(quiet) as bar:
             task = bar.add_task(f"{method}: {s.name}", total=total)
             result = analyse(s, method, metric, samples, replications, seed, workers, scheduler,
-                             progress=lambda k: _advance(bar, task, k), second_order=second_order)
+                             progress=lambda k: advance(bar, task, k), second_order=second_order)
         target = write_sensitivity_folder(result, target_dir, partial(sensitivity_figure, currency=s.currency),
                                           str(scenario), loaded.sha256, overrides, force=force)
     if not quiet:
@@ -75,7 +74,6 @@ def sensitivity(
         out.print(f"Sensitivity written to {target}/", highlight=False, markup=False)
 
 
-@app.command()
 def sweep(
     scenario: ScenarioArg,
     param: Annotated[list[str], typer.Option("--param", help="A term to sweep: PATH=LO:HI:N (once or twice), e.g. "
@@ -111,20 +109,26 @@ def sweep(
     from .reports.console import print_sweep
     from .reports.sensitivity_figures import deal_zone
 
-    overrides = _with_engine(tuple(set_ or ()), engine)
-    with _handled("interrupted: nothing written"):
+    overrides = with_engine(tuple(set_ or ()), engine)
+    with handled("interrupted: nothing written"):
         loaded = read_scenario_file(scenario, overrides)
         s = loaded.scenario
         axes = [parse_axis(text) for text in param]
         target_dir = out_dir or Path("results") / s.name
-        _check_container(target_dir, "sweep", force)
+        check_container(target_dir, "sweep", force)
         n = replications or s.run.replications
-        with _bar(quiet) as bar:
+        with progress_bar(quiet) as bar:
             task = bar.add_task(f"Sweeping {s.name}", total=n * count_simulations(s, axes))
             result = sweep_terms(s, axes, hurdle, probability, n, seed, workers, scheduler,
-                                 progress=lambda k: _advance(bar, task, k))
+                                 progress=lambda k: advance(bar, task, k))
         target = write_sweep_folder(result, target_dir, partial(deal_zone, currency=s.currency), str(scenario),
                                     loaded.sha256, overrides, force=force)
     if not quiet:
         print_sweep(out, result, s.currency)
         out.print(f"Sweep written to {target}/", highlight=False, markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `sensitivity`, `sweep` to the command line (cli.py calls this where they are listed)."""
+    app.command()(sensitivity)
+    app.command()(sweep)

@@ -10,14 +10,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from .cli import SetOpt, _advance, _bar, _handled, out
+from .cli_common import QuietOpt, SetOpt, advance, handled, out, progress_bar
 from .defaults import MAX_REPLICATIONS
 
 app = typer.Typer(no_args_is_help=True, help="INDIGO (GO Lab's impact bond data standard): export a scenario's "
                   "deal as a project record, or import a record as a skeleton scenario.")
 
 ForceFileOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing file that sib-sim did not write.")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")]
 
 
 @app.command("export")
@@ -37,14 +36,14 @@ def export_(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.",
     from .io.indigo_files import check_target, write_target
     from .io.scenario_file import read_scenario_file
 
-    with _handled():
+    with handled():
         source = read_scenario_file(scenario, tuple(set_ or ()))
         check_target(out_file, force)  # before the simulation, not after it
     n = source.scenario.run.replications if replications is None else replications
-    with _handled("interrupted: nothing written"):
-        with _bar(quiet) as bar:
+    with handled("interrupted: nothing written"):
+        with progress_bar(quiet) as bar:
             task = bar.add_task(f"Simulating {source.scenario.name} for planned payments", total=n)
-            planned = planned_for(source.scenario, n, progress=lambda k: _advance(bar, task, k))
+            planned = planned_for(source.scenario, n, progress=lambda k: advance(bar, task, k))
         record = export_project(source, planned)
         write_target(out_file, record_text(record), force)
     if not quiet:
@@ -70,7 +69,7 @@ def import_(record: Annotated[Path, typer.Argument(help="INDIGO project record (
     from .indigo import import_record
     from .io.indigo_files import write_target
 
-    with _handled():
+    with handled():
         skeleton, text = import_record(record)
         write_target(out_file, text, force)
     out.print(f"Skeleton scenario written to {out_file}", highlight=False, markup=False)

@@ -1,4 +1,4 @@
-"""Commands for a running contract: `sib-sim actuals` and `sib-sim project` (registered by cli.py).
+"""Commands for a running contract: `sib-sim actuals` and `sib-sim project` (cli.py calls `register(app)`).
 
 Thin like cli.py: parse, call sib_sim.live, print, write.
 """
@@ -10,10 +10,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from .cli import ForceOpt, QuietOpt, ScenarioArg, SetOpt, WorkersOpt, _handled, app, err, out
+from .cli_common import ForceOpt, QuietOpt, ScenarioArg, SetOpt, WorkersOpt, err, handled, out
 
 
-@app.command()
 def actuals(
     results: Annotated[Path, typer.Argument(help="A results folder written by `sib-sim run`.", show_default=False)],
     replication: Annotated[int, typer.Option(min=0, help="The replication whose history to write.")],
@@ -30,7 +29,7 @@ def actuals(
     from .io.output_folder import check_folder
     from .live import actuals_from_results
 
-    with _handled():
+    with handled():
         check_folder(out_dir, "actuals", force)
         history = actuals_from_results(results, replication, as_of)
         write_actuals_folder(history, out_dir, force=force)
@@ -40,7 +39,6 @@ def actuals(
                   markup=False)
 
 
-@app.command()
 def project(
     scenario: ScenarioArg,
     actuals_dir: Annotated[Path, typer.Option("--actuals", help="The actuals folder (see the README).",
@@ -70,13 +68,13 @@ def project(
     from .reports.projection_console import print_projection
 
     overrides = tuple(set_ or ())
-    with _handled():
+    with handled():
         loaded = read_scenario_file(scenario, overrides)
         refuse_participant_cap(loaded.scenario, str(scenario))
         history = read_actuals_folder(actuals_dir, loaded.scenario)
         target = out_dir or Path("results") / f"{loaded.scenario.name}-from-{history.as_of:%Y-%m}"
         check_folder(target, "results", force)
-    with _handled("interrupted: no results folder written"):
+    with handled("interrupted: no results folder written"):
         if not quiet:
             err.print(f"Re-projecting {loaded.scenario.name} from {history.as_of:%Y-%m} ...", highlight=False,
                       markup=False)
@@ -86,3 +84,9 @@ def project(
     if not quiet:
         print_projection(out, projection)
         out.print(f"Projection written to {target}/", highlight=False, markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `actuals`, `project` to the command line (cli.py calls this where they are listed)."""
+    app.command()(actuals)
+    app.command()(project)

@@ -1,6 +1,6 @@
 """`sib-sim vfm`: value for money, indifference prices, budget exposure and value of information.
 
-Registered on the main app by one line in cli.py (`register(app)`); it uses the main CLI's error
+Registered on the main app by one line in cli.py (`register(app)`); it uses the shared error
 handling and progress bar, so it behaves like the other commands (exit 2 on bad input, 130 on Ctrl-C).
 """
 
@@ -12,6 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from .cli_common import ForceOpt, QuietOpt, SeedOpt, SetOpt, WorkersOpt, advance, handled, out, progress_bar
 from .defaults import MAX_REPLICATIONS
 from .errors import UserError
 
@@ -84,8 +85,8 @@ def vfm(
              "contract.")] = None,
     replications: Annotated[Optional[int], typer.Option(
         min=2, max=MAX_REPLICATIONS, help="Replications (default: run.replications).")] = None,
-    seed: Annotated[Optional[int], typer.Option(min=0, help="Root seed (default: run.seed).")] = None,
-    workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
+    seed: SeedOpt = None,
+    workers: WorkersOpt = None,
     line: Annotated[Optional[str], typer.Option(help="Scale only this outcome line's price or share (default: "
                                                      "every outcome line's).")] = None,
     max_scale: Annotated[float, typer.Option(help="Largest price scale searched for indifference prices.")] = 4.0,
@@ -99,11 +100,9 @@ def vfm(
     no_prices: Annotated[bool, typer.Option("--no-prices", help="Skip the indifference prices and the corridor "
                                             "(the slow part with many replications).")] = False,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="vfm folder (default: results/<name>-vfm).")] = None,
-    set_: Annotated[Optional[list[str]], typer.Option("--set", help="Override a value: a.b.c=value (repeatable).")]
-    = None,
-    quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Write into an existing folder that sib-sim did not write.")]
-    = False,
+    set_: SetOpt = None,
+    quiet: QuietOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     """Value for money: the SIB against direct commissioning and doing nothing on the same cohorts.
 
@@ -113,7 +112,6 @@ def vfm(
 
     Example: sib-sim vfm scenarios/ways_to_wellness.yaml --replications 100 --budget ccg=1200000
     """
-    from .cli import _advance, _bar, _handled, out
     from .experiment.vfm import DEFAULT_WILLINGNESS, value_for_money
     from .io.output_folder import check_folder
     from .io.scenario_file import read_scenario_file
@@ -121,7 +119,7 @@ def vfm(
     from .reports.vfm import print_vfm
 
     overrides = tuple(set_ or ())
-    with _handled("interrupted: nothing written"):
+    with handled("interrupted: nothing written"):
         loaded = read_scenario_file(scenario, overrides)
         other = read_scenario_file(comparator, ()) if comparator is not None else None
         s = loaded.scenario
@@ -130,10 +128,10 @@ def vfm(
         target = out_dir or Path("results") / f"{s.name}-vfm"
         check_folder(target, "vfm", force)
         n = replications or s.run.replications
-        with _bar(quiet) as bar:
+        with progress_bar(quiet) as bar:
             task = bar.add_task(f"Value for money: {s.name}", total=n * (1 if other is None else 2))
             result = value_for_money(s, other.scenario if other else None, n, seed, workers,
-                                     lambda k: _advance(bar, task, k), line=line, max_scale=max_scale,
+                                     lambda k: advance(bar, task, k), line=line, max_scale=max_scale,
                                      budgets=budgets, willingness=willingness, groups=groups,
                                      programmes=programmes, include_nothing=with_nothing,
                                      prices=not no_prices)
