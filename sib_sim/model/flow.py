@@ -125,13 +125,6 @@ def run_queue(scenario: Scenario, ready: np.ndarray, service_months: np.ndarray,
         return run_waiting_list(ready, service_months, steps, max_wait, horizon)
     if engine != "simpy":
         raise ValueError(f"unknown flow engine {engine!r}: use fast or simpy")
-    import simpy  # only the reference engine needs it
+    from .caseload import run_simpy_queue  # only the reference engine needs simpy
 
-    from .caseload import CaseloadPool, arrivals_process, staffing_process
-
-    env = simpy.Environment()
-    pool = CaseloadPool(env, service_months, max_wait)
-    env.process(staffing_process(env, pool, steps))
-    env.process(arrivals_process(env, pool, ready))
-    env.run(until=horizon)
-    return QueueResult(pool.start, pool.gave_up, np.array(pool.order, dtype=np.int64))
+    return run_simpy_queue(ready, service_months, steps, max_wait, horizon)

@@ -3,9 +3,11 @@
 It follows the simpy engine (model/caseload.py) rule for rule, so on the same draws both give the
 same flow: a patient ready for a first appointment starts at once if a slot is free, else joins the
 back of the list; a slot freeing or a staffing step serves the list from the front, dropping anyone
-whose wait has passed `max_wait_months`; nothing happens at or after the horizon. A cut in capacity
-never ends anyone's support. Start times are taken from the draws (a ready time, an end of support,
-a staffing month), so they match simpy's clock to rounding.
+whose wait has passed `max_wait_months`; nothing happens at or after the horizon. Events at one
+month come in a fixed order: staffing steps, ends of support, arrivals one at a time (a support of
+no length ends before the next arrival), then give-ups (so a wait that runs out at exactly that
+month still starts). A cut in capacity never ends anyone's support. Start times are taken from the
+draws (a ready time, an end of support, a staffing month), so they match simpy's clock to rounding.
 
 Two modes. While nobody waits (the common case), ends of support and staffing steps change only
 counts, so a run of arrivals is settled in bulk: each starts at once unless the number still in
