@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..errors import UserError
 from ..measure import OutcomeDefinitions, OutcomeLedger, stack_ledgers
 from ..scenario import Scenario
-from .executor import ParameterSets, Progress, check_sets, chunk, chunk_sets
+from .chunks import ParameterSets, Progress, check_sets, chunk, chunk_sets
 from .replicate import simulate_chunk
 
 if TYPE_CHECKING:  # for type checkers only: at run time distributed is imported when first used

@@ -6,53 +6,27 @@ in replication order, so results never depend on the number of workers or the ba
 
 from __future__ import annotations
 
-import math
 import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
 from ..measure import OutcomeDefinitions, OutcomeLedger, stack_ledgers
 from ..scenario import Scenario
+from .chunks import ParameterSets, Progress, check_sets, chunk, chunk_sets
 from .parameters import check_parameters
 from .replicate import simulate_chunk
 
-Progress = Callable[[int], None]
 # How often the parent checks that its workers are alive while it waits for chunks: a worker killed
 # while sending its result is never reported by the executor itself. (An event poll, not a timeout.)
 _LIVENESS_POLL_S = 0.5
-ParameterSets = Sequence[Mapping[str, float]]
 
 
 def default_workers() -> int:
     return max(os.cpu_count() or 1, 1)
-
-
-def chunk(replications: Sequence[int], workers: int) -> list[list[int]]:
-    """Consecutive runs of replications: about four chunks per worker (load balance), at most 25 each."""
-    size = max(1, min(25, math.ceil(len(replications) / (4 * workers))))
-    return [list(replications[i:i + size]) for i in range(0, len(replications), size)]
-
-
-def chunk_sets(chunks: Sequence[Sequence[int]],
-               parameter_sets: ParameterSets | None) -> list[list[Mapping[str, float]] | None]:
-    """The parameter sets cut like the replications: chunk i gets the sets of its replications."""
-    if parameter_sets is None:
-        return [None] * len(chunks)
-    out, start = [], 0
-    for part in chunks:
-        out.append(list(parameter_sets[start:start + len(part)]))
-        start += len(part)
-    return out
-
-
-def check_sets(replications: Sequence[int], parameter_sets: ParameterSets | None) -> None:
-    if parameter_sets is not None and len(parameter_sets) != len(replications):
-        raise ValueError(f"{len(parameter_sets)} parameter sets for {len(replications)} replications: "
-                         "replication i takes parameter set i, so give one set per replication")
 
 
 def simulate_local(scenario: Scenario, seed: int, replications: Sequence[int], workers: int,
@@ -73,7 +47,7 @@ def simulate_local(scenario: Scenario, seed: int, replications: Sequence[int], w
     # threads (a progress bar), so forking under one is safe.
     results: dict[int, OutcomeLedger] = {}
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(),
-                               initializer=_exit_with_parent, initargs=(os.getpid(),))
+                               initializer=exit_with_parent, initargs=(os.getpid(),))
     try:
         futures = {pool.submit(simulate_chunk, scenario, seed, part, definitions, sets[i]): i
                    for i, part in enumerate(chunks)}
@@ -125,7 +99,7 @@ def _a_worker_died(pool: ProcessPoolExecutor) -> bool:
     return any(process.exitcode is not None for process in (getattr(pool, "_processes", None) or {}).values())
 
 
-def _exit_with_parent(parent: int) -> None:
+def exit_with_parent(parent: int) -> None:
     """Worker initializer: a daemon thread ends the worker if the parent process dies (say it was
     killed), so no orphan keeps computing or waiting on a queue nobody reads."""
     def watch() -> None:
@@ -149,7 +123,7 @@ def simulate_replications(scenario: Scenario, seed: int, replications: Sequence[
     if scenario.run.uncertainty:
         check_parameters(scenario)  # a distribution that can break its field fails now, not in a worker
     if scheduler:
-        from .dask_executor import simulate_dask  # here, not at the top: it imports chunk from this module
+        from .dask_executor import simulate_dask  # here, not at the top: only a cluster run needs dask
         return simulate_dask(scenario, seed, replications, scheduler, progress, definitions, parameter_sets)
     return simulate_local(scenario, seed, replications, default_workers() if workers is None else workers,
                           progress, definitions, parameter_sets)

@@ -19,7 +19,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from ..experiment.executor import _exit_with_parent
+from ..experiment.executor import exit_with_parent
 
 # A figure, or a function drawing one (so a child draws only its own share).
 FigureOrBuilder = Any
@@ -84,7 +84,7 @@ def _draw_share(figures: Mapping[str, FigureOrBuilder], names: list[str], folder
     """In a child: draw and save `names`; send None, or the error's traceback."""
     # Ctrl-C goes to the whole process group: the parent decides, and stops the children itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _exit_with_parent(parent)  # the parent killed outright: no orphan keeps drawing
+    exit_with_parent(parent)  # the parent killed outright: no orphan keeps drawing
     try:
         for name in names:
             save_figure(figures[name], folder / f"{name}.png")

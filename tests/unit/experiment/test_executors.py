@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from sib_sim import run, write_results_folder
 from sib_sim.cli import app
 from sib_sim.experiment import dask_executor
-from sib_sim.experiment.executor import chunk
+from sib_sim.experiment.chunks import chunk
 
 REPLICATIONS = 6
 FILES = ("summary.json", "replications.csv", "cashflows.csv")
