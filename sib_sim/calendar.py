@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def add_months(start: dt.date, months: int) -> dt.date:
@@ -39,3 +42,16 @@ def by_financial_year(start: dt.date, monthly: np.ndarray) -> tuple[list[str], n
     in_year = np.zeros((values.shape[-1], len(labels)))
     in_year[np.arange(values.shape[-1]), index] = 1.0
     return labels, values @ in_year
+
+
+def month_index(text: str, start: dt.date) -> int:
+    """Contract month of 'YYYY-MM' (0 is the start month); a ValueError if malformed."""
+    match = _MONTH.match(text.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValueError("a month is written YYYY-MM, for example 2017-03")
+    return (int(match.group(1)) - start.year) * 12 + int(match.group(2)) - start.month
+
+
+def month_text(start: dt.date, index: int) -> str:
+    year, month = divmod(start.month - 1 + index, 12)
+    return f"{start.year + year:04d}-{month + 1:02d}"

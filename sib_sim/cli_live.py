@@ -27,7 +27,7 @@ def actuals(
     """
     from .io.actuals_folder import write_actuals_folder
     from .io.output_folder import check_folder
-    from .live import actuals_from_results
+    from .io.run_history import actuals_from_results
 
     with handled():
         check_folder(out_dir, "actuals", force)
@@ -63,6 +63,7 @@ def project(
     from .io.output_folder import check_folder
     from .io.projection_folder import write_projection_folder
     from .io.scenario_file import read_scenario_file
+    from .io.yaml_locations import key_location
     from .live.projection import project as project_contract
     from .live.projection import refuse_participant_cap
     from .reports.projection_console import print_projection
@@ -70,7 +71,7 @@ def project(
     overrides = tuple(set_ or ())
     with handled():
         loaded = read_scenario_file(scenario, overrides)
-        refuse_participant_cap(loaded.scenario, str(scenario))
+        refuse_participant_cap(loaded.scenario, key_location(str(scenario), ("contract", "participant_cap")))
         history = read_actuals_folder(actuals_dir, loaded.scenario)
         target = out_dir or Path("results") / f"{loaded.scenario.name}-from-{history.as_of:%Y-%m}"
         check_folder(target, "results", force)

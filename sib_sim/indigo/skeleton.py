@@ -12,10 +12,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..io.indigo_files import SKELETON_MARK  # the mark that lets `indigo import` replace its own file
 from ..scenario.paths import FieldPath
 
 Path = tuple[str | int, ...]
-SKELETON_MARK = "# Written by sib-sim indigo import."  # how io.indigo_files knows a skeleton it may replace
 
 
 @dataclass(frozen=True)

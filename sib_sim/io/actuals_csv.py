@@ -9,14 +9,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..calendar import month_index, month_text
 from ..errors import UserError
-
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
 
 @dataclass(frozen=True)
 class Row:
@@ -28,19 +25,6 @@ class Row:
         if column is None:
             return f"{self.file}:{self.line}"
         return f"{self.file}:{self.line}:{column}"
-
-
-def month_index(text: str, start: dt.date) -> int:
-    """Contract month of 'YYYY-MM' (0 is the start month); a ValueError if malformed."""
-    match = _MONTH.match(text.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValueError("a month is written YYYY-MM, for example 2017-03")
-    return (int(match.group(1)) - start.year) * 12 + int(match.group(2)) - start.month
-
-
-def month_text(start: dt.date, index: int) -> str:
-    year, month = divmod(start.month - 1 + index, 12)
-    return f"{start.year + year:04d}-{month + 1:02d}"
 
 
 def read_rows(folder: Path, name: str, required: tuple[str, ...],

@@ -12,11 +12,11 @@ import os
 from pathlib import Path
 
 from ..errors import UserError
-from ..indigo.skeleton import SKELETON_MARK
 from .output_folder import write_new_file
 
 MAX_RECORD_BYTES = 20_000_000  # INDIGO records are tens of kilobytes; refuse what cannot be one
 EXPORT_MARK = "sib_sim "  # how the record's `sib_sim.written_by` starts
+SKELETON_MARK = "# Written by sib-sim indigo import."  # how a skeleton scenario says it is one
 
 
 def read_record_text(filename: str) -> str:

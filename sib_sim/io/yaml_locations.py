@@ -11,6 +11,7 @@ while building, and their annotation is kept as a Source under the field's path.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -76,6 +77,16 @@ def parse_yaml(text: str, filename: str) -> Located:
     finally:
         loader.dispose()
         checked.dispose()
+
+
+def key_location(filename: str, path: FieldPath) -> str:
+    """file:line:column of the key at `path` in the YAML file `filename`, or the file's name when
+    the file cannot be read or has no such key (for an error about a value already validated)."""
+    try:
+        located = parse_yaml(Path(filename).read_text(encoding="utf-8"), filename)
+    except (OSError, UserError):
+        return filename
+    return located.where(path, at_key=True) or filename
 
 
 def _compose(text: str, checked: yaml.SafeLoader, filename: str) -> tuple[yaml.SafeLoader, yaml.MappingNode]:

@@ -13,7 +13,7 @@ from .actuals import Actuals, history_of_path
 __all__ = ["Actuals", "Projection", "actuals_from_results", "history_of_path", "project", "read_actuals_folder",
            "simulate_history", "write_actuals_folder"]
 
-_LAZY = {"actuals_from_results": "simulated", "simulate_history": "simulated", "read_run": "simulated",
+_LAZY = {"actuals_from_results": "..io.run_history", "simulate_history": "simulated", "read_run": "..io.run_history",
          "project": "projection", "Projection": "projection",
          "read_actuals_folder": "..io.actuals_folder", "write_actuals_folder": "..io.actuals_folder"}
 

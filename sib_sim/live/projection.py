@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from scipy.special import ndtr
@@ -206,17 +205,8 @@ PARTICIPANT_CAP_TEXT = ("a contract with a per-participant cap cannot be re-proj
                         "the projection over-states what is still to be paid)")
 
 
-def refuse_participant_cap(scenario: Scenario, filename: str | None = None) -> None:
-    """A UserError at the cap's file:line (when the scenario file is named) for a participant cap."""
+def refuse_participant_cap(scenario: Scenario, where: str | None = None) -> None:
+    """A UserError for a participant cap, at `where` (the cap's file:line, when the caller knows it)."""
     if scenario.contract.participant_cap is None:
         return
-    where = filename
-    if filename is not None:
-        from ..io.yaml_locations import parse_yaml
-
-        try:
-            located = parse_yaml(Path(filename).read_text(encoding="utf-8"), filename)
-            where = located.where(("contract", "participant_cap"), at_key=True) or filename
-        except (OSError, UserError):
-            pass
     raise UserError(PARTICIPANT_CAP_TEXT, where=where, field="contract.participant_cap")

@@ -166,6 +166,7 @@ def test_project_command_refuses_bad_actuals(small, actuals, tmp_path):
 
 def test_a_participant_cap_is_refused_at_its_line(small, tmp_path):
     """The actuals have no payments by participant: the refusal names the cap's file:line and the way out."""
+    from sib_sim.io.yaml_locations import key_location
     from sib_sim.live.projection import refuse_participant_cap
     from sib_sim.scenario.contract import ParticipantCap
 
@@ -174,7 +175,7 @@ def test_a_participant_cap_is_refused_at_its_line(small, tmp_path):
     file = tmp_path / "capped.yaml"
     file.write_text("name: capped\n# the cap\ncontract:\n  participant_cap: {amount: 2000}\n")
     with pytest.raises(UserError) as caught:
-        refuse_participant_cap(capped, str(file))
+        refuse_participant_cap(capped, key_location(str(file), ("contract", "participant_cap")))
     assert caught.value.where == f"{file}:4:3" and caught.value.field == "contract.participant_cap"
     assert "remove contract.participant_cap" in caught.value.message
     refuse_participant_cap(small, str(file))  # no cap: nothing to refuse
