@@ -1,7 +1,7 @@
 """Backtest of `sib-sim project`: coverage of the projected 90% interval of the true remaining
 outcome payments, and its width, by as-of month (m = 12, 24, 36, 48).
 
-    .venv/bin/python benchmarks/backtest.py [--replications 40] [--particles 200] [--rate 10]
+    .venv/bin/python benchmarks/backtest.py [--replications 200] [--particles 100] [--rate 10]
 
 Each true history is replication r of Ways to Wellness (the referral rate set to --rate a month, to
 keep the grid affordable; --rate 118 is the full cohort) on the scenario's seed; every projection
@@ -23,10 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replications", type=int, default=40)
+    parser.add_argument("--replications", type=int, default=200)
     parser.add_argument("--months", type=int, nargs="+", default=[12, 24, 36, 48])
-    parser.add_argument("--particles", type=int, default=200)
-    parser.add_argument("--prior-paths", type=int, default=400)
+    parser.add_argument("--particles", type=int, default=100)
+    parser.add_argument("--prior-paths", type=int, default=300)
     parser.add_argument("--rate", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args()
