@@ -135,9 +135,11 @@ def project(scenario: Scenario, actuals: Actuals, particles: int = 200, seed: in
     seed = projection_seed(scenario, actuals, seed if prior is None else prior.seed)
     batch = prior or prior_batch(scenario, particles, seed, workers)
     months, p = actuals.months, batch.z.shape[1]
-    names, s_fit = summarise_paths(batch.ledger, batch.payments, months)
+    # Hospital summaries only where both sides have them: hospital use modelled and hospital.csv given.
+    hospital = "hospital" in batch.ledger.modelled and actuals.hospital is not None
+    names, s_fit = summarise_paths(batch.ledger, batch.payments, months, hospital)
     z_fit = batch.z
-    observed = summarise_actuals(actuals, "hospital" in batch.ledger.modelled)[1]
+    observed = summarise_actuals(actuals, hospital)[1]
     rng = streams(seed, SMC_STREAM + 1 + months).parameters
     surrogate = fit_surrogate(z_fit, s_fit, observed)
     rounds = [sample_posterior(surrogate, smc_particles, p, rng)]
@@ -153,7 +155,7 @@ def project(scenario: Scenario, actuals: Actuals, particles: int = 200, seed: in
         z = posterior[np.argsort(rng.random(len(posterior)))[:particles]]
         # path blocks: the prior is 0..k-1; each later block its own replication numbers
         ledger, payments = _paths(scenario, seed, (1 + fit) * 10_000_000 + months * 100_000, z, workers)
-        s = summarise_paths(ledger, payments, months)[1]
+        s = summarise_paths(ledger, payments, months, hospital)[1]
         z_fit, s_fit = np.vstack([z_fit, z]), np.vstack([s_fit, s])
         if fit == 0 and refine:
             rounds.append(sample_posterior(fit_surrogate(z_fit, s_fit, observed), smc_particles, p, rng))

@@ -60,9 +60,12 @@ def summarise_arrays(s: dict[str, np.ndarray], paid_by_line: np.ndarray, months:
     return names, np.stack([np.asarray(out[k], dtype=float) for k in names], axis=1)
 
 
-def summarise_paths(ledger: OutcomeLedger, payments: Payments, months: int) -> tuple[list[str], np.ndarray]:
+def summarise_paths(ledger: OutcomeLedger, payments: Payments, months: int,
+                    hospital: bool) -> tuple[list[str], np.ndarray]:
+    """The simulated paths' summaries, shape (paths, d); `hospital` as for summarise_actuals, so that
+    paths and actuals are summarised alike (actuals without hospital.csv: no hospital summary)."""
     series = dict(ledger.series)
-    return summarise_arrays(series, payments.paid.sum(axis=2), months, "hospital" in ledger.modelled)
+    return summarise_arrays(series, payments.paid.sum(axis=2), months, hospital)
 
 
 def summarise_actuals(actuals: Actuals, hospital: bool) -> tuple[list[str], np.ndarray]:

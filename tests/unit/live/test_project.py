@@ -14,7 +14,7 @@ from sib_sim.cli import app
 from sib_sim.contract import apply_contract
 from sib_sim.experiment import simulate
 from sib_sim.finance import cash_flows
-from sib_sim.io.actuals_folder import write_actuals_folder
+from sib_sim.io.actuals_folder import read_actuals_folder, write_actuals_folder
 from sib_sim.live.actuals import history_of_path
 from sib_sim.live.condition import conditioned_payments, scale_future, splice_ledger, starting_caps, take_ledger
 from sib_sim.live.projection import project, projection_seed
@@ -151,6 +151,22 @@ def test_project_command(small, actuals, tmp_path):
     for name in ("summary.json", "projection.json", "parameters.csv", "remaining_by_year.csv", "caps.csv",
                  "figures/projection_fan.png", "report.html"):
         assert (out / name).is_file(), name
+
+
+def test_actuals_without_hospital_use_project_on_the_rest(small, actuals, tmp_path):
+    """hospital.csv is optional (only where hospital use is evaluated): without it the paths are
+    summarised without hospital use too, rather than matched against summaries the actuals lack."""
+    folder = tmp_path / "actuals"
+    write_actuals_folder(actuals, folder)
+    (folder / "hospital.csv").unlink()
+    no_hospital = read_actuals_folder(folder, small)
+    assert no_hospital.hospital is None
+    projected = project(small, no_hospital, particles=20, workers=1, smc_particles=200, refine=False)
+    assert "hospital_cost_ratio" not in projected.summary_names
+    assert np.isfinite(projected.remaining_payments).all() and projected.remaining_payments.min() >= 0
+    result = CliRunner().invoke(app, ["project", str(SMALL), "--actuals", str(folder), "--particles", "20",
+                                      "--workers", "1", "--out", str(tmp_path / "p")])
+    assert result.exit_code == 0, result.output
 
 
 def test_project_command_refuses_bad_actuals(small, actuals, tmp_path):
