@@ -78,11 +78,12 @@ def check_payments(contract: Contract, rows: list[Row], claimed: np.ndarray, sta
                             f"{made:,.2f} (claims.csv)", where=row.where("paid"))
 
 
-def check_investors(rows: list[Row], start: dt.date, commitment: float) -> None:
-    """No investor draws, in total, more than its commitment."""
+def check_investors(rows: list[Row], start: dt.date, commitments: dict[str, float]) -> None:
+    """No investor (tranche) draws, in total, more than its commitment."""
     drawn: dict[str, float] = {}
     for row in sorted(rows, key=lambda r: (month_index(r.cells["month"], start), r.line)):
         name = row.cells["investor"]
+        commitment = commitments[name]
         drawn[name] = drawn.get(name, 0.0) + float(row.cells["drawn"])
         if drawn[name] > commitment + _slack(commitment):
             raise UserError(f"investor {name!r} has drawn {drawn[name]:,.2f} to this month, above its "

@@ -26,7 +26,7 @@ import numpy as np
 
 from ..errors import UserError
 from ..finance import COST_ITEMS
-from ..live.actuals import FLOW_COLUMNS, FORMAT_VERSION, HOSPITAL_COLUMNS, INVESTOR, Actuals
+from ..live.actuals import FLOW_COLUMNS, FORMAT_VERSION, HOSPITAL_COLUMNS, Actuals
 from ..scenario import Scenario
 from .actuals_csv import Row, known, month_index, month_of, month_text, number, read_rows
 from .actuals_checks import check_flows, check_payments, check_investors
@@ -217,7 +217,9 @@ def _stars(path: Path, start: dt.date, months: int) -> tuple[np.ndarray, np.ndar
 
 
 def _investors(path: Path, scenario: Scenario, start: dt.date, months: int) -> dict[str, dict[str, np.ndarray]]:
-    names = (INVESTOR,) if scenario.finance.investor.commitment > 0 else ()
+    # Investors are the tranches (a single `finance.investor` is one, with id `investor`).
+    commitments = {t.id: t.commitment for t in scenario.finance.tranches if t.commitment > 0}
+    names = tuple(commitments)
     out = {name: {"drawn": np.zeros(months), "distributed": np.zeros(months)} for name in names}
     rows = _optional(path, "investors.csv", ("month", "investor", "drawn", "distributed"))
     for row in rows:
@@ -225,5 +227,5 @@ def _investors(path: Path, scenario: Scenario, start: dt.date, months: int) -> d
         m = month_of(row, "month", start, months)
         out[name]["drawn"][m] += number(row, "drawn")
         out[name]["distributed"][m] += number(row, "distributed")
-    check_investors(rows, start, scenario.finance.investor.commitment)
+    check_investors(rows, start, commitments)
     return out

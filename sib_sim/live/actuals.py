@@ -19,6 +19,7 @@ import numpy as np
 from ..calendar import add_months
 from ..contract import Payments
 from ..finance import CashFlows
+from ..finance.waterfall import Waterfall
 from ..measure import OutcomeLedger
 from ..scenario import Scenario
 
@@ -26,7 +27,7 @@ FORMAT_VERSION = 1
 # Monthly flow counts, as the ledger names them (ledger.SERIES).
 FLOW_COLUMNS = ("referrals", "engaged", "completed", "disengaged", "gave_up", "in_service", "waiting")
 HOSPITAL_COLUMNS = ("patient_months", "treated_cost", "comparison_cost")
-INVESTOR = "investor"  # the scenario's one investor (finance.investor)
+INVESTOR = "investor"  # the id of a single `finance.investor` (its one tranche)
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class Actuals:
     claimed: np.ndarray  # (n_lines, months): claimed before caps, by the month the claim was made
     paid: np.ndarray  # (n_lines, n_payers, months): outcome payments by the month paid
     costs: dict[str, np.ndarray]  # delivery cost item -> amount by month
-    investors: dict[str, dict[str, np.ndarray]]  # investor -> {"drawn", "distributed"} by month
+    investors: dict[str, dict[str, np.ndarray]]  # tranche id -> {"drawn", "distributed"} by month
     source: dict[str, object] | None = field(default=None)  # where simulated actuals came from
 
     @property
@@ -90,6 +91,16 @@ def history_of_path(scenario: Scenario, ledger: OutcomeLedger, payments: Payment
         hospital=hospital, line_ids=payments.line_ids, payer_ids=payments.payer_ids,
         claimed=claimed, paid=payments.paid[index, :, :, window].astype(float),
         costs={item: np.asarray(v[index, window], dtype=float) for item, v in flows.costs.items()},
-        investors={INVESTOR: {"drawn": w.draws[index, window].astype(float),
-                              "distributed": (w.repayments + w.returns)[index, window].astype(float)}},
-        source=source)
+        investors=_investors_of_path(w, index, window), source=source)
+
+
+def _investors_of_path(w: Waterfall, index: int, window: slice) -> dict[str, dict[str, np.ndarray]]:
+    """Draws and distributions by investor: each tranche of a capital stack (paid by the SPV:
+    interest, capital, return and surplus share), or the one investor."""
+    if w.stack is None:
+        return {INVESTOR: {"drawn": w.draws[index, window].astype(float),
+                           "distributed": (w.repayments + w.returns)[index, window].astype(float)}}
+    st = w.stack
+    paid = st.interest + st.principal + st.returns + st.surplus
+    return {tranche: {"drawn": st.draws[index, k, window].astype(float),
+                      "distributed": paid[index, k, window].astype(float)} for k, tranche in enumerate(st.ids)}

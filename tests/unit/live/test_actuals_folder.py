@@ -65,6 +65,42 @@ def test_written_and_read_back_equal(folder, small, tmp_path):
         assert (again / name).read_text() == (folder / name).read_text(), name
 
 
+def test_a_capital_stack_has_draws_and_distributions_by_tranche(tmp_path):
+    """Several investors fit: each tranche of finance.investors is an investor of its own, its draws
+    held to its own commitment (the senior loan's 4m here, not the subordinate's 1m)."""
+    from sib_sim import load_scenario
+    from sib_sim.contract import apply_contract
+    from sib_sim.finance import cash_flows
+    from sib_sim.live import history_of_path
+
+    stack = with_overrides(load_scenario(Path(__file__).parents[3] / "scenarios" / "us_pay_for_success_stack.yaml"),
+                           {"cohort.referrals.rate_per_month": 30})
+    ledger = simulate(stack, [0], workers=1)
+    payments = apply_contract(stack.contract, ledger)
+    flows = cash_flows(stack, payments, ledger)
+    history = history_of_path(stack, ledger, payments, flows, 40)
+    assert set(history.investors) == {"senior_loan", "subordinate"}
+    for k, tranche in enumerate(flows.waterfall.stack.ids):
+        np.testing.assert_array_equal(history.investors[tranche]["drawn"], flows.waterfall.stack.draws[0, k, :40])
+    total = sum(f["drawn"] for f in history.investors.values())
+    np.testing.assert_allclose(total, flows.waterfall.draws[0, :40])
+    target = tmp_path / "stack"
+    write_actuals_folder(history, target)
+    back = read_actuals_folder(target, stack)
+    for tranche in history.investors:
+        for flow in ("drawn", "distributed"):
+            np.testing.assert_allclose(back.investors[tranche][flow], history.investors[tranche][flow])
+    lines = (target / "investors.csv").read_text().splitlines()
+    row = max(i for i, line in enumerate(lines) if line.split(",")[1] == "subordinate")  # its last draw
+    cells = lines[row].split(",")
+    cells[2] = "1000001"  # above the subordinate tranche's 1m (well within the senior loan's 4m)
+    lines[row] = ",".join(cells)
+    (target / "investors.csv").write_text("\n".join(lines) + "\n")
+    with pytest.raises(UserError) as caught:
+        read_actuals_folder(target, stack)
+    assert f"investors.csv:{row + 1}:drawn" in str(caught.value) and "'subordinate'" in str(caught.value)
+
+
 def test_actuals_command_writes_the_folder(results_folder, folder, tmp_path):
     target = tmp_path / "cli"
     result = CliRunner().invoke(app, ["actuals", str(results_folder), "--replication", "1", "--as-of", "2018-03",
