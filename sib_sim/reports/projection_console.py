@@ -20,6 +20,12 @@ def print_projection(console: Console, projection: Projection) -> None:
                   f"{h['paths']} projected paths", highlight=False, markup=False)
     console.print(f"Outcome payments to date: {h['paid_to_date']:,.0f} {currency}; still to come: mean "
                   f"{r['mean']:,.0f} (90% interval {r['p5']:,.0f} to {r['p95']:,.0f})", highlight=False, markup=False)
+    stages, pool, prior = h["smc_stages"], h["prior_paths_ess"], h["prior_paths"]
+    how = ("the prior paths were re-weighted and resampled" if pool >= 0.5 * h["paths"] else
+           "too few for importance sampling, so the paths were simulated afresh at the posterior parameters")
+    console.print(f"Effective sample size of the {prior} prior paths under the actuals: {pool:,.1f} ({how}"
+                  + (f"; the SMC ran {len(stages)} stages, ESS {stages[-1]['ess']:,.0f} at the last" if stages else "")
+                  + ")", highlight=False, markup=False)
     m = h["investor_multiple_now"]
     if m["mean"] is not None:
         console.print(f"Investor's expected multiple now: {m['mean']:.2f} (90% interval {m['p5']:.2f} to "

@@ -162,7 +162,8 @@ def test_readme_has_examples_of_every_kind():
     commands = [line for block in blocks_of("sh") for _, line in command_lines(block)]
     assert len(commands) >= 15, commands
     assert {shlex.split(c)[1] for c in commands} >= {"validate", "run", "compare", "price", "sensitivity", "sweep",
-                                                      "report", "init", "schema"}
+                                                      "report", "init", "schema", "vfm", "actuals", "project",
+                                                      "indigo"}
     assert blocks_of("python") and blocks_of("yaml")
 
 
