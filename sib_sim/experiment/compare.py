@@ -101,28 +101,23 @@ def compare(scenarios: Sequence[Scenario], replications: int | None = None, seed
     uncertain paths, added or replacing one of the same name), per programme and for `programmes`.
     """
     from . import priced_with_cuts  # the package's evaluate, with delivery cuts re-simulated
-    from .compare_voi import compare_value_of_information
-    from .voi import check_groups
+    from .compare_voi import compare_value_of_information, merged_groups
 
     base = scenarios[0]
     check_currencies(scenarios)
     if not np.isfinite(programmes) or programmes <= 0:
         raise UserError(f"the number of programmes must be above 0 (got {programmes:g})", where="--programmes")
-    named_groups: dict[str, Sequence[str]] = {}
-    for scenario in scenarios:  # each variant's `uncertainty: groups:` (the first to name one wins)
-        named_groups = scenario.parameter_groups() | named_groups
-    named_groups |= dict(groups or {})  # then these, added or replacing a group of the same name
-    check_groups(named_groups, sorted({p for s in scenarios for p in s.uncertainty}))
+    named_groups = merged_groups(scenarios, groups)
     n = base.run.replications if replications is None else replications
     seed = base.run.seed if seed is None else seed
     workers = default_workers() if workers is None else workers
-    groups: dict[str, list[int]] = {}
+    worlds: dict[str, list[int]] = {}  # variants that share simulated cohorts
     for index, scenario in enumerate(scenarios):
-        groups.setdefault(simulation_key(scenario), []).append(index)
+        worlds.setdefault(simulation_key(scenario), []).append(index)
     priced: dict[int, tuple[Results, OutcomeLedger]] = {}
     notes: list[str] = []
     names = unique_names([s.name for s in scenarios])
-    for members in groups.values():
+    for members in worlds.values():
         definitions = definitions_for([scenarios[i].contract for i in members])
         ledger = simulate_replications(scenarios[members[0]], seed, list(range(n)), workers, scheduler,
                                        progress, definitions)

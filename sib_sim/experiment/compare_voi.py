@@ -27,7 +27,7 @@ from ..measure import OutcomeLedger
 from ..scenario import Scenario
 from .results import Results
 from .vfm_arms import outcome_values
-from .voi import ValueOfInformation, value_of_information
+from .voi import ValueOfInformation, check_groups, value_of_information
 
 
 def net_benefit_of(results: Results, ledger: OutcomeLedger, per_non_cashable: float,
@@ -61,6 +61,19 @@ def shared_parameters(scenarios: Sequence[Scenario], ledgers: Sequence[OutcomeLe
                          f"drawn from the same uniform (comonotone), and the regression uses "
                          f"{names[having[0]]}'s values")
     return parameters, notes
+
+
+def merged_groups(scenarios: Sequence[Scenario],
+                  groups: Mapping[str, Sequence[str]] | None) -> dict[str, Sequence[str]]:
+    """Each variant's `uncertainty: groups:` (the first variant to name a group wins), then `groups`
+    (added, or replacing a group of the same name), each checked against the variants' uncertain
+    parameters."""
+    merged: dict[str, Sequence[str]] = {}
+    for scenario in scenarios:
+        merged = scenario.parameter_groups() | merged
+    merged |= dict(groups or {})
+    check_groups(merged, sorted({p for s in scenarios for p in s.uncertainty}))
+    return merged
 
 
 def compare_value_of_information(priced: Sequence[tuple[Results, OutcomeLedger]], names: Sequence[str],

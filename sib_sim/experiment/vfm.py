@@ -167,7 +167,7 @@ def _indifference_prices(scenario: Scenario, ledger: OutcomeLedger, direct: pd.D
         return metrics["investor_distributions"] - metrics["investor_drawn"]
 
     found = [indifference(scenario, ledger, commissioner, "commissioner_indifferent", line, max_scale)]
-    if scenario.finance.investor.commitment > 0:
+    if any(t.commitment > 0 for t in scenario.finance.tranches):  # the investors in total, in a stack
         found.append(indifference(scenario, ledger, investor, "investor_breaks_even", line, max_scale))
     return found
 

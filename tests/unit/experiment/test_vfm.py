@@ -191,3 +191,17 @@ def test_bad_options_are_user_errors(small):
         value_for_money(small, budgets={"nhs": 1.0})
     with pytest.raises(UserError, match="programmes"):
         value_for_money(small, programmes=0)
+
+
+def test_a_capital_stack_breaks_even_on_the_tranches_together():
+    """With finance.investors (no single finance.investor) the investor's break-even price is that of
+    the tranches in total: distributions over all tranches equal their draws at the root."""
+    stack = with_overrides(load_scenario(ROOT / "scenarios" / "us_pay_for_success_stack.yaml"),
+                           {"cohort.referrals.rate_per_month": 40, "run.replications": 4})
+    found = {i.what: i for i in value_for_money(stack, workers=1, willingness=[(0.0, 0.0)]).indifference}
+    assert set(found) == {"commissioner_indifferent", "investor_breaks_even"}
+    breaks_even = found["investor_breaks_even"]
+    assert np.isfinite(breaks_even.roots).all() and 0 < breaks_even.point < breaks_even.max_scale
+    # the mean difference (distributions less draws) rises with the prices through zero at the point
+    below = breaks_even.grid < breaks_even.point
+    assert (breaks_even.mean_difference[below] <= 0).all() and (breaks_even.mean_difference[~below] >= 0).all()
