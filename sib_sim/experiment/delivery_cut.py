@@ -1,27 +1,23 @@
-"""Delivery cuts that happen: under `shortfall: scale_back`, less link-worker capacity when cash and
-commitment run out, re-simulated on the same draws until payments, cash and capacity agree.
+"""Delivery cuts that happen: under `shortfall: scale_back`, less link-worker capacity from the month
+cash and commitment run out, re-simulated on the same draws until payments, cash and capacity agree.
 
 The iteration, for each replication whose waterfall cuts delivery:
 1. price the measured cohort (contract, then finance) and find the first month `m` with a cut: costs
    that neither cash nor commitment could pay;
-2. release the fewest whole caseload slots whose link-worker cost covers that cut
-   (`ceil(cut / cost of one slot's FTE for a month)` slot-months): from month `m` first, then from
-   the months before it, latest first, and never below the number carried into that month and still
-   in support at mid-month (in support at mid-month less the month's starts). No one's support ends, so the link workers of those in support stay paid: what is
-   cut is capacity that would have taken new starts, and a month's saving in an earlier month is
-   still there at `m` (undrawn commitment and cash carry forward). Re-price and repeat from the next
-   cut month;
-3. re-simulate the replication on the same random streams with the staffing held under the caps
-   (fewer new starts in the capped months), and go back to 1.
+2. lower the cap on caseload slots from month `m` on by the fewest whole slots whose link-worker cost
+   covers that month's cut (`ceil(cut / cost of one slot's FTE for a month)`); the cap never rises
+   again, and it only ever falls (it is the minimum with every earlier cap);
+3. re-simulate the replication on the same random streams with the staffing held under the cap
+   (fewer new starts from month `m`; no one's current support ends: the model's caseload never
+   ends support when capacity falls, it only delays starts), and go back to 1.
 
-A month's cap only ever falls, and applies to that month alone: capacity returns to plan in months
-that can be paid. The fixed point is reached when the waterfall cuts nothing: the capacity schedule,
-the outcomes it buys, the payments they earn and the cash they bring then agree. Because capacity
-only falls, by at least one slot an iteration, and is a whole number of slots, the iteration cannot
-oscillate and ends in at most as many steps as there are slot-months; `MAX_ITERATIONS` bounds it.
-Its limits: it is the largest schedule *of this form* that is fully funded (latest months cut first),
-not the best possible one; costs that do not scale with capacity (management, evaluation,
-per-participant costs already committed) and the link workers of those already in support cannot be
+The fixed point is reached when the waterfall cuts nothing: the capacity schedule, the outcomes it
+buys, the payments they earn and the cash they bring then agree. Because capacity only falls, by at
+least one slot an iteration, and is a whole number of slots, the iteration cannot oscillate and ends
+in at most as many steps as there are slots; `MAX_ITERATIONS` bounds it. Its limits: capacity, once
+cut, stays cut for the rest of the programme (no re-expansion when later income arrives), so it is
+the largest schedule *of this form* that is fully funded, not the best possible one; costs that do
+not scale with capacity (management, evaluation, per-participant costs already committed) cannot be
 cut, so when they alone exceed the money left, or after `MAX_ITERATIONS`, the run is reported as not
 converged (`capacity_cut_not_converged`) and its remaining cut stays in `delivery_cut`.
 
@@ -55,7 +51,7 @@ class CutReplication:
     """One replication at its fixed point."""
 
     ledger: OutcomeLedger
-    cut_month: float  # first month whose capacity was cut (NaN: never)
+    cut_month: float  # first month capacity was cut (NaN: never)
     planned_slots: float  # slot-months of capacity planned
     slots: float  # slot-months of capacity delivered
     iterations: int  # re-simulations
@@ -116,24 +112,7 @@ def simulate_capped(scenario: Scenario, seed: int, replication: int, definitions
             else point_values(scenario)
     world = with_slot_cap(with_parameters(scenario, parameters), caps)
     ledger = measure_outcomes(simulate_cohort(world, named), world, named, definitions)
-    series = dict(ledger.series)
-    series["link_worker_fte"] = staffed_fte(series, world.service.caseload_per_worker)
-    return replace(ledger, series=series, parameters={k: np.array([float(v)]) for k, v in parameters.items()})
-
-
-def carried_in(series: Mapping[str, np.ndarray]) -> np.ndarray:
-    """(n, months) at least how many were in support before each month and still are at mid-month:
-    in support at mid-month less every start of the month (a cap in a month stops only its starts)."""
-    return np.maximum(series["in_service"] - series["engaged"], 0.0)
-
-
-def staffed_fte(series: Mapping[str, np.ndarray], caseload: float) -> np.ndarray:
-    """Link-worker FTE paid each month under the caps: the capped posts, but never fewer than those
-    carried into the month need. A cap cannot end anyone's support (the model never does), so
-    their link workers stay paid; without this, a cut below the caseload in support would save money
-    that a real programme still spends."""
-    needed = np.ceil(carried_in(series) - 1e-9) / caseload
-    return np.maximum(series["link_worker_fte"], needed)
+    return replace(ledger, parameters={k: np.array([float(v)]) for k, v in parameters.items()})
 
 
 def slot_cost_per_month(scenario: Scenario, ledger: OutcomeLedger) -> float:
@@ -218,43 +197,18 @@ def _cap_months(scenario: Scenario, ledger: OutcomeLedger, caps: list[dict[int, 
         series["capacity"], series["link_worker_fte"] = series["capacity"].copy(), series["link_worker_fte"].copy()
         for j in (j for j in range(len(open_)) if open_[j]):
             months = np.flatnonzero(cut[j])
-            if not months.size:
+            now = int(round(series["capacity"][j][months[0]])) if months.size else 0
+            if now <= 0:  # nothing cut; or nothing left to cut this month: costs that do not scale with capacity
                 open_[j] = False
                 continue
-            if _release_slots(series, j, int(months[0]), math.ceil(cut[j, months[0]] / slot_costs[j] - 1e-9),
-                              caps[j], per_fte_month / slot_costs[j]):
-                lowered[j] = True
-            else:  # nothing left to cut: those in support keep their link workers; fixed costs stay
-                open_[j] = False
+            m = int(months[0])
+            caps[j][m] = max(now - math.ceil(cut[j, m] / slot_costs[j] - 1e-9), 0)
+            series["capacity"][j, m] = caps[j][m]
+            per_worker = per_fte_month / slot_costs[j]
+            series["link_worker_fte"][j, m] = min(series["link_worker_fte"][j, m], caps[j][m] / per_worker)
+            lowered[j] = True
         trial = replace(trial, series=series)
     return lowered
-
-
-def _release_slots(series: dict[str, np.ndarray], j: int, month: int, slots: int, caps: dict[int, int],
-                   per_worker: float) -> bool:
-    """Take `slots` slot-months of link-worker capacity (one slot-month costs the same in every month)
-    from `month`, then from the months before it, latest first, never below the number carried into
-    a month and still in support at mid-month: no one's support ends, so their link workers stay
-    paid, and what a cut saves is capacity that would have taken new starts. Money not spent earlier is still there at
-    `month` (undrawn commitment and cash carry forward). Updates `caps` and the copied series; False
-    when no month had a slot to release."""
-    capacity, fte = series["capacity"][j], series["link_worker_fte"][j]
-    carried = carried_in(series)[j]
-    released = False
-    for m in range(month, -1, -1):
-        if slots <= 0:
-            break
-        now = int(round(capacity[m]))
-        room = now - min(int(math.ceil(carried[m] - 1e-9)), now)
-        take = min(room, slots)
-        if take <= 0:
-            continue
-        caps[m] = now - take
-        capacity[m] = caps[m]
-        fte[m] = max(min(fte[m], caps[m] / per_worker), math.ceil(carried[m] - 1e-9) / per_worker)
-        slots -= take
-        released = True
-    return released
 
 
 def _result(ledger: OutcomeLedger, caps: Mapping[int, int], planned: np.ndarray, iterations: int,
