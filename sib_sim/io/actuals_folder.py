@@ -28,6 +28,7 @@ from ..errors import UserError
 from ..finance import COST_ITEMS
 from ..live.actuals import FLOW_COLUMNS, FORMAT_VERSION, HOSPITAL_COLUMNS, Actuals
 from ..scenario import Scenario
+from .yaml_locations import parse_yaml
 from .actuals_csv import Row, known, month_index, month_of, month_text, number, read_rows
 from .actuals_checks import check_flows, check_payments, check_investors
 from .output_folder import staged_folder
@@ -133,22 +134,25 @@ def _read_manifest(path: Path, scenario: Scenario) -> tuple:
     if not file.is_file():
         raise UserError("not an actuals folder: it has no manifest.json", where=str(path))
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
+        text = file.read_text(encoding="utf-8")
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         raise UserError(f"not valid JSON ({error.msg})", where=f"{shown}:{error.lineno}:{error.colno}") from None
     except (OSError, UnicodeDecodeError) as error:
         raise UserError(f"cannot read the manifest ({type(error).__name__})", where=shown) from None
+    at = _locations(text, shown)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise UserError(f'not an actuals manifest: "format" must be "{FORMAT}"', where=shown, field="format")
+        raise UserError(f'not an actuals manifest: "format" must be "{FORMAT}"',
+                        where=at("format") if isinstance(data, dict) else shown, field="format")
     extra = set(data) - {"format", "version", "scenario", "currency", "start", "as_of", "source"}
     if extra:
-        raise UserError(f"unknown key {sorted(extra)[0]!r}", where=shown, field=sorted(extra)[0])
+        raise UserError(f"unknown key {sorted(extra)[0]!r}", where=at(sorted(extra)[0]), field=sorted(extra)[0])
     if data.get("version") != FORMAT_VERSION:
         raise UserError(f"format version {data.get('version')!r} is not one this sib_sim reads "
-                        f"(it reads version {FORMAT_VERSION})", where=shown, field="version")
+                        f"(it reads version {FORMAT_VERSION})", where=at("version"), field="version")
     if data.get("currency") != scenario.currency:
         raise UserError(f"currency {data.get('currency')!r} differs from the scenario's {scenario.currency}",
-                        where=shown, field="currency")
+                        where=at("currency"), field="currency")
     start = scenario.run.start_date
     for key in ("start", "as_of"):
         if not isinstance(data.get(key), str):
@@ -156,15 +160,25 @@ def _read_manifest(path: Path, scenario: Scenario) -> tuple:
     try:
         first, last = month_index(data["start"], start), month_index(data["as_of"], start)
     except ValueError as error:
-        raise UserError(str(error), where=shown, field="start/as_of") from None
+        raise UserError(str(error), where=at("start"), field="start/as_of") from None
     if first != 0:
         raise UserError(f"{data['start']} is not the scenario's start month {month_text(start, 0)}",
-                        where=shown, field="start")
+                        where=at("start"), field="start")
     if not 0 <= last < scenario.run.horizon_months:
         raise UserError(f"{data['as_of']} is not within the scenario's {scenario.run.horizon_months} months",
-                        where=shown, field="as_of")
+                        where=at("as_of"), field="as_of")
     source = data.get("source")
     return start, last + 1, source if isinstance(source, dict) else None
+
+
+def _locations(text: str, shown: str):
+    """A function from a manifest key to file:line:column of its value (JSON is read as YAML for
+    the locations only); the file's name where the key is missing or the text cannot be located."""
+    try:
+        located = parse_yaml(text, shown)
+    except UserError:
+        return lambda key: shown
+    return lambda key: located.where((key,)) or shown
 
 
 def _optional(path: Path, name: str, columns: tuple[str, ...]) -> list[Row]:

@@ -169,8 +169,16 @@ def test_bad_actuals_name_file_line_and_column(folder, small, tmp_path, case, na
 
 def test_newer_format_version_is_refused(folder, small, tmp_path):
     bad = _edit(folder, tmp_path, "manifest.json", lambda lines: lines.__setitem__(2, '  "version": 2,'))
-    with pytest.raises(UserError, match="format version 2"):
+    with pytest.raises(UserError, match="format version 2") as caught:
         read_actuals_folder(bad, small)
+    assert caught.value.where.endswith("manifest.json:3:14")  # the value's line and column
+
+
+def test_a_bad_manifest_value_is_named_at_its_line(folder, small, tmp_path):
+    bad = _edit(folder, tmp_path, "manifest.json", lambda lines: lines.__setitem__(4, '  "currency": "EUR",'))
+    with pytest.raises(UserError, match="differs from the scenario") as caught:
+        read_actuals_folder(bad, small)
+    assert caught.value.where.endswith("manifest.json:5:15") and caught.value.field == "currency"
 
 
 def test_flow_checks_pass_on_every_simulated_month(results_folder, small):
