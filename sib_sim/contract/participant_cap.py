@@ -6,8 +6,13 @@ participant's part of a claim (the line's price in force for each of their event
 cut to the room left under their cap, and what the participants' parts add up to goes on to the other
 caps. Like them, this cap counts only what is paid: when a later cap cuts the claim, each participant
 of it is cut in proportion, and only what was paid for them uses their room. A participant whose
-payment a capped payer could not make therefore keeps the room for a later claim that can be paid,
-so the total stays monotone in every price, count and cap (tests/property/test_participant_cap.py).
+payment a capped payer could not make therefore keeps the room for a later claim that can be paid.
+Where no later cap cuts a capped claim, the total is monotone in every price, count and the
+participant cap (tests/property/test_participant_cap.py). Where one does, the total can fall when a
+count or price rises: the paid part is charged to all the claim's participants, so one of them has
+less room for a later claim on another line (worked by hand in that test). It is the shape of the one
+exception in caps.py (a line cap with a cap shared across lines): claim by claim, without looking
+ahead, no rule can know whose room a later claim will need.
 
 The bookkeeping is per participant, so the ledger carries who reached each outcome and when
 (OutcomeLedger.participant_events, filled only when a contract asks for it); the rooms live only
