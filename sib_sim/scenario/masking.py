@@ -77,7 +77,26 @@ def shared_payer_caps(contract: Contract) -> list[str]:
                 notes.append(f"contract.outcomes.{line.id}.cap with payer {payer} (capped), which also pays "
                              f"{', '.join(others)}: a higher price on {line.id} can lower the total paid, as it "
                              f"uses {payer}'s cap earlier (README, Caps)")
-    return notes
+    return notes + _participant_cap_notes(contract)
+
+
+def _participant_cap_notes(contract: Contract) -> list[str]:
+    """A note when a per-participant cap spans several lines and another cap can cut their claims:
+    a cut claim charges each of its participants for part of what is paid, so one of them can have
+    less room for a later line, and one more outcome can lower the total
+    (tests/property/test_participant_cap.py works a case by hand)."""
+    if contract.participant_cap is None or len(contract.participant_capped) < 2:
+        return []
+    lines = [o for o in contract.outcomes if o.id in set(contract.participant_capped)]
+    capped_payers = {p.id for p in contract.payers if p.cap is not None}
+    cutting = ["contract.cap"] if contract.cap is not None else []
+    cutting += [f"contract.outcomes.{o.id}.cap" for o in lines if o.cap is not None]
+    cutting += [f"contract.payers.{p}.cap" for p in sorted(capped_payers & set().union(*map(contract.payers_of, lines)))]
+    if not cutting:
+        return []
+    return [f"contract.participant_cap spans {', '.join(o.id for o in lines)} and {', '.join(cutting)} can cut "
+            "their claims: one more outcome can then lower the total paid, as a cut claim uses part of each of "
+            "its participants' room (README, Per-participant cap)"]
 
 
 __all__ = ["masked_caps", "masked_overrides", "shared_payer_caps"]

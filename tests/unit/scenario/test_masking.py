@@ -68,3 +68,22 @@ def test_a_capped_line_sharing_a_capped_payer_with_another_line_is_noted() -> No
     assert shared_payer_caps(Contract.model_validate(data)) == []
     for path in sorted((ROOT / "scenarios").glob("*.yaml")):
         assert shared_payer_caps(load_scenario(path).contract) == [], path.name
+
+
+def test_a_participant_cap_whose_claims_another_cap_can_cut_is_noted() -> None:
+    """The per-participant cap's exception (tests/property/test_participant_cap.py): noted, not refused."""
+    import yaml
+
+    from sib_sim.scenario import Contract
+    from sib_sim.scenario.masking import shared_payer_caps
+
+    case = yaml.safe_load((ROOT / "tests" / "golden" / "26_participant_cap_across_lines.yaml").read_text())
+    data = case["terms"]["contract"]
+    (note,) = shared_payer_caps(Contract.model_validate(data))
+    assert note.startswith("contract.participant_cap spans entry, qualification, sustained and "
+                           "contract.payers.fund.cap can cut their claims")
+    data["payers"][1].pop("cap")  # nothing else can cut the capped lines' claims
+    assert shared_payer_caps(Contract.model_validate(data)) == []
+    data["outcomes"][0]["cap"] = 5000
+    (note,) = shared_payer_caps(Contract.model_validate(data))
+    assert "contract.outcomes.entry.cap can cut" in note
