@@ -14,7 +14,7 @@ import numpy as np
 from ..errors import UserError
 from ..kinds import KINDS, PendingClaim
 from ..kinds.claims import suspension_fees
-from ..measure import OutcomeLedger, definitions_for
+from ..measure import OutcomeLedger
 from ..scenario.contract import AreaPayers, Contract, OutcomeLine
 from .caps import CapState
 from .history import History
@@ -70,7 +70,7 @@ def _area_view(ledger: OutcomeLedger, area: str) -> OutcomeLedger:
 
 def _check_measured(line: OutcomeLine, ledger: OutcomeLedger) -> None:
     """Re-pricing needs the participant outcomes this line pays on to have been counted."""
-    needed = definitions_for([Contract.model_construct(outcomes=[line])]).keys()
+    needed = {need.key for need in KINDS[line.kind].needs(line)}
     missing = needed - set(ledger.milestones) - set(ledger.cohorts)
     if missing:
         raise UserError(f"outcome line {line.id!r} needs participant outcomes that were not measured "

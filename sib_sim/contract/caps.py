@@ -126,6 +126,8 @@ def claim_level(earned: np.ndarray, room: np.ndarray, shares: dict[str, float],
                 rooms: dict[str, np.ndarray], overflow_to: str | None) -> np.ndarray:
     """The largest t <= earned with pay(t) <= room (the line's and contract's), per replication."""
     own = {p: s for p, s in shares.items() if p != overflow_to}
+    if not np.isfinite(room).any():
+        return earned  # no line or contract room binds: the claim is paid at its earned level
     if overflow_to is None:
         return np.minimum(earned, _solve_split(room, own, rooms))
     # With an overflow payer, pay(t) = min(t, g(t) + R_o): the payers can pay a claim of t = room in
@@ -158,6 +160,9 @@ def _solve_split(target: np.ndarray, shares: dict[str, float], rooms: dict[str, 
     if not payers:
         return np.where(target <= 0, 0.0, np.inf)
     s = np.array([shares[p] for p in payers])
+    if not any(np.isfinite(rooms[p]).any() for p in payers):
+        # No payer capped: g(t) = t * (sum of shares), so the level is the target over that sum.
+        return np.where(target <= 0, 0.0, target / s.sum())
     r = np.stack([np.broadcast_to(rooms[p], target.shape) for p in payers], axis=-1)
     order = np.argsort(r / s, axis=-1, kind="stable")
     r, s = np.take_along_axis(r, order, axis=-1), s[order]
