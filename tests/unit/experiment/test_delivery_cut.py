@@ -19,10 +19,11 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def hand_sized(commitment: float) -> object:
     """No outcome payments (contract cap 0), only link-worker costs: 2 FTE x 10 slots = 20 slots,
-    GBP 12,000 a year per FTE, so 1,000 a month per FTE and 100 a month per slot."""
+    GBP 12,000 a year per FTE, so 1,000 a month per FTE and 100 a month per slot. Twelve referrals a
+    month keep those 20 slots full while each re-simulation costs a tenth of the full cohort's."""
     base = load_scenario(ROOT / "scenarios" / "ways_to_wellness.yaml")
     return with_overrides(base, {
-        "run.uncertainty": False, "contract.cap": 0,
+        "run.uncertainty": False, "contract.cap": 0, "cohort.referrals.rate_per_month": 12,
         "service.link_worker_fte": [{"from_month": 0, "fte": 2}], "service.caseload_per_worker": 10,
         "finance.costs.link_worker_per_fte_per_year": 12000, "finance.costs.management_per_month": 0,
         "finance.costs.per_engaged_patient": 0, "finance.costs.evaluation_per_year": 0,
