@@ -14,9 +14,13 @@ What the README may rely on, and how each kind of fenced code block is checked:
       that directory);
     - if it simulates (`run`, `compare`, `sensitivity`, `sweep`, `vfm`), runs `--replications 3` (added
       when absent, lowered when larger); `sensitivity --method morris|sobol` runs `--samples 2`;
-    - runs, in README order, in one temporary folder holding a copy of `scenarios/`, so relative
-      paths (`results/...`, `--out priced/2016`, `my_programme.yaml`) land there and later commands
-      see what earlier ones wrote (`report results/ways_to_wellness` after `run`);
+    - runs, in the block's order, in a temporary folder of the block's own holding a copy of
+      `scenarios/`, so relative paths (`results/...`, `--out priced/2016`, `my_programme.yaml`) land
+      there and later commands of the block see what earlier ones wrote (`report
+      results/ways_to_wellness` after `run`). Each block stands alone, as a reader who copies one
+      block expects, and the blocks run in parallel; a block that needs what the block before it
+      wrote says so in its first line, `# continues the example above`, and runs after it in its
+      folder;
     - must exit with status 0.
   A ```csv block with a file name after the language (```csv observed.csv) is written to that file
   in the temporary folder before any command runs: it is the input the commands read.
@@ -25,7 +29,8 @@ What the README may rely on, and how each kind of fenced code block is checked:
   copy of `scenarios/`, with `extends: ways_to_wellness.yaml` added unless it has its own, and must
   load and validate.
 
-The whole module takes about a minute: keep new examples small.
+The shell blocks take about two and a half minutes of one core between them (most of it each
+command's start-up and results folder): keep new examples small.
 """
 
 from __future__ import annotations
@@ -167,16 +172,33 @@ def test_readme_has_examples_of_every_kind():
     assert blocks_of("python") and blocks_of("yaml")
 
 
-def test_shell_commands_run(workspace: Path):
+CONTINUES = "# continues the example above"
+
+
+def command_chains() -> list[tuple[Block, ...]]:
+    """The sh blocks with commands, each with the blocks that continue it (see the module docstring)."""
+    chains: list[list[Block]] = []
+    for block in blocks_of("sh"):
+        if not command_lines(block):
+            continue
+        if block.code.lstrip().startswith(CONTINUES):
+            assert chains, f"{block.where}: continues an example, but no block with commands comes before it"
+            chains[-1].append(block)
+        else:
+            chains.append([block])
+    return [tuple(chain) for chain in chains]
+
+
+@pytest.mark.parametrize("chain", command_chains(), ids=lambda chain: chain[0].where)
+def test_shell_commands_run(chain: tuple[Block, ...], workspace: Path):
     env = dict(os.environ, MPLBACKEND="Agg")
     failures = []
-    for block in blocks_of("sh"):
-        for line_number, line in command_lines(block):
-            args = command_args(line)
-            done = subprocess.run(args, cwd=workspace, env=env, capture_output=True, text=True, timeout=300)
-            if done.returncode != 0:
-                failures.append(f"README.md:{line_number}: {line}\n  ran: {shlex.join(args)}\n"
-                                f"  exit {done.returncode}\n{done.stderr[-2000:]}")
+    for line_number, line in (command for block in chain for command in command_lines(block)):
+        args = command_args(line)
+        done = subprocess.run(args, cwd=workspace, env=env, capture_output=True, text=True, timeout=300)
+        if done.returncode != 0:
+            failures.append(f"README.md:{line_number}: {line}\n  ran: {shlex.join(args)}\n"
+                            f"  exit {done.returncode}\n{done.stderr[-2000:]}")
     assert not failures, "\n\n".join(failures)
 
 
