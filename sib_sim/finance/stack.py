@@ -10,12 +10,15 @@ Each month (called from waterfall.py):
 - `pay`: surplus cash by rank. The ranks, in order:
   1. interest due on `paid` loans, by seniority (first-loss tranches excluded);
   2. principal (and a `rolled_up` loan's interest, which falls due with it), by seniority, for
-     tranches past their `repay_from_month` (every tranche at the horizon); first-loss excluded;
+     tranches past their `repay_from_month` (every tranche at the horizon); first-loss excluded. A
+     tranche with a `repayment_schedule` (amortisation) may repay only what is due by the month: the
+     schedule's cumulative share of the principal drawn, less what it has repaid; its rolled-up
+     interest falls due with the first instalment;
   3. first-loss tranches: interest, then principal, by seniority, and only once every other
      tranche's principal and interest are paid in full. So a first-loss tranche bears any loss
      before the others, whatever its seniority or repayment schedule;
-  4. cash for whatever is still owed (a tranche before its repay_from_month, a first-loss tranche
-     still waiting) is kept in the SPV, not released;
+  4. cash for whatever is still owed (a tranche before its repay_from_month or its instalments, a
+     first-loss tranche still waiting) is kept in the SPV, not released;
   5. equity tranches' returns up to their caps, by seniority (first-loss still waiting as in 3);
   6. the investors' share of what is left (`surplus_split.investor`) pro rata to equity drawn.
   Equal seniority: the order of the list.
@@ -53,7 +56,7 @@ class StackFlows:
     returns: np.ndarray  # equity return up to the cap
     surplus: np.ndarray  # share of the surplus above the caps
     interest_unpaid: np.ndarray  # interest due this month and not paid by its end
-    principal_unpaid: np.ndarray  # principal due (past repay_from_month) and not repaid by the month's end
+    principal_unpaid: np.ndarray  # principal due (past repay_from_month, or its instalments) and not repaid by the month's end
     guarantee: np.ndarray  # paid by the guarantor (horizon month only)
     protection: np.ndarray  # paid by the commissioner under capital protection (horizon month only)
 
@@ -80,6 +83,15 @@ class Stack:
             for d in t.drawdown_schedule:
                 if d.month < horizon:
                     self.schedule[j, d.month] += d.amount
+        # The share of each tranche's principal drawn that is due by each month, in all: 0 before its
+        # `repay_from_month` and 1 from it, or its amortisation schedule's steps; all of it at the horizon.
+        self.due_share = np.zeros((k, horizon))
+        for j, t in enumerate(self.tranches):
+            steps = [(i.month, i.share) for i in t.repayment_schedule] or [(t.repay_from_month, 1.0)]
+            for month, share in steps:
+                self.due_share[j, min(month, horizon):] = share
+            if horizon:
+                self.due_share[j, -1] = 1.0
         self.commitment = np.array([t.commitment for t in self.tranches])
         order = [t.drawdown_order if t.drawdown_order is not None else j + 1 for j, t in enumerate(self.tranches)]
         self.draw_order = sorted(range(k), key=lambda j: (order[j], j))
@@ -139,7 +151,10 @@ class Stack:
             if cap is None:
                 continue
             allowed = gate if self.tranches[j].first_loss else True
-            capped = np.where(allowed, np.minimum(left, cap.room(repaid[:, j])), 0.0)
+            # The cap counts principal too: what the tranche is still owed but not yet due (before its
+            # repay_from_month or instalments) is kept for it above, so it is not room for a return now.
+            room = np.maximum(cap.room(repaid[:, j]) - self.principal[:, j], 0.0)
+            capped = np.where(allowed, np.minimum(left, room), 0.0)
             left = left - capped
             self.out["returns"][:, j, m] = capped
         shared = left * investor_share
@@ -167,14 +182,20 @@ class Stack:
                 paid = np.where(gate, np.minimum(left, self.interest_owed[:, j]), 0.0)
                 left, self.interest_owed[:, j] = left - paid, self.interest_owed[:, j] - paid
                 self.out["interest"][:, j, m] += paid
-            repay = np.where(gate, np.minimum(left, self.principal[:, j]), 0.0)
+            repay = np.where(gate, np.minimum(left, self._principal_due(j, m)), 0.0)
             left, self.principal[:, j] = left - repay, self.principal[:, j] - repay
             repaid[:, j] = repay
             self.out["principal"][:, j, m] = repay
         return left
 
     def _repayable(self, j: int, m: int) -> bool:
-        return m >= self.tranches[j].repay_from_month or m == self.final_month
+        return bool(self.due_share[j, m] > 0)
+
+    def _principal_due(self, j: int, m: int) -> np.ndarray:
+        """What is due of the principal by month m less what has been repaid: the share due of all
+        that was drawn, less repayments (the principal outstanding is drawn less repaid)."""
+        not_yet_due = (1.0 - self.due_share[j, m]) * self.drawn[:, j]
+        return np.maximum(self.principal[:, j] - not_yet_due, 0.0)
 
     def _others_paid(self) -> np.ndarray:
         if not self.senior:
@@ -206,7 +227,7 @@ class Stack:
             if t.interest is not None and (t.interest.payment == "paid" or self._repayable(j, m)):
                 self.out["interest_unpaid"][:, j, m] = self.interest_owed[:, j]
             if self._repayable(j, m):
-                self.out["principal_unpaid"][:, j, m] = self.principal[:, j]
+                self.out["principal_unpaid"][:, j, m] = self._principal_due(j, m)
 
     def settle(self) -> None:
         """At the horizon: guarantor calls on the loss of principal, then capital protection."""

@@ -52,6 +52,13 @@ class Interest(Section):
     payment: Literal["paid", "rolled_up"] = "paid"
 
 
+class Instalment(Section):
+    """From contract month `month`, `share` of the principal drawn is due, in all (cumulative)."""
+
+    month: MonthIndex
+    share: Probability
+
+
 class Guarantee(Section):
     """A named guarantor covers the tranche's loss of principal, up to `share` of the principal drawn."""
 
@@ -80,6 +87,7 @@ class Tranche(Section):
     interest: Interest | None = None
     return_cap: ReturnCap | None = None
     repay_from_month: MonthIndex = 0
+    repayment_schedule: list[Instalment] = []
     first_loss: bool = False
     guarantee: Guarantee | None = None
     capital_protection: Probability = 0.0
@@ -90,7 +98,26 @@ class Tranche(Section):
             raise FieldError(("return_cap",), "a loan's return is its interest: give interest or return_cap, "
                                               "not both")
         check_drawdown(self.drawdown, self.drawdown_schedule)
+        check_instalments(self.repayment_schedule, self.repay_from_month)
         return self
+
+
+def check_instalments(schedule: list[Instalment], repay_from_month: int) -> None:
+    """An amortisation schedule: months rising, shares due rising (cumulative, so never falling) and
+    positive; it replaces `repay_from_month`, which it then cannot be given with."""
+    if schedule and repay_from_month:
+        raise FieldError(("repayment_schedule",), "give repay_from_month or a repayment_schedule, not both: "
+                                                  "the schedule's first month is when repayment starts")
+    for i, (before, now) in enumerate(zip(schedule, schedule[1:]), start=1):
+        if now.month <= before.month:
+            raise FieldError(("repayment_schedule", i, "month"),
+                             f"instalment months must rise: month {now.month} comes after month {before.month}")
+        if now.share < before.share:
+            raise FieldError(("repayment_schedule", i, "share"),
+                             f"shares are cumulative (the share due by that month, in all): {now.share} is below "
+                             f"the {before.share} due by month {before.month}")
+    if schedule and schedule[0].share <= 0:
+        raise FieldError(("repayment_schedule", 0, "share"), "the first instalment must make some principal due")
 
 
 def check_drawdown(drawdown: str, schedule: list[ScheduledDraw]) -> None:
@@ -127,4 +154,4 @@ def check_stack(tranches: list[Tranche], guarantors: list[Guarantor]) -> None:
             raise FieldError(("guarantors", i, "id"), f"guarantor {g.id!r} guarantees no tranche")
 
 
-__all__ = ["Guarantee", "Guarantor", "Interest", "MonthIndex", "ReturnCap", "ScheduledDraw", "Tranche", "check_stack"]
+__all__ = ["Guarantee", "Guarantor", "Instalment", "Interest", "MonthIndex", "ReturnCap", "ScheduledDraw", "Tranche", "check_stack"]

@@ -93,3 +93,49 @@ def test_interest_ranks_before_any_principal_and_first_loss_waits():
     np.testing.assert_allclose(w.stack.interest[0, 0], [0, 1, 0.71], atol=1e-9)
     np.testing.assert_allclose(w.stack.principal[0, 0], [0, 29, 71], atol=1e-9)
     np.testing.assert_allclose(w.stack.principal[0, 1], [0, 0, 28.29], atol=1e-9)
+
+
+def test_amortisation_schedule_repays_only_what_is_due():
+    # A senior loan of 100 (no interest) due a quarter from month 2, half from month 4, all from month 5
+    # (the horizon); a junior equity tranche of 100, repayable at once. Both drawn in month 0 (costs 200),
+    # income 60 a month from month 1. Principal is paid by seniority among what is due, then cash is kept
+    # for what is owed but not yet due (the same rule as repay_from_month):
+    # month 1: nothing of the loan is due; the junior, due, takes the 60;
+    # month 2: 25 of the loan falls due and is paid; the junior takes the other 35 (95 in all);
+    # month 3: nothing more is due of the loan; the junior's last 5; 55 kept for the loan's 75;
+    # month 4: cash 115; 25 more falls due (50 of 100) and is paid; 50 kept for the rest, 40 released;
+    # month 5, the horizon: cash 110; the loan's last 50; 60 to the commissioner.
+    loan = Tranche(id="loan", commitment=100, seniority=1, return_cap={"multiple": 1.0},
+                   repayment_schedule=[{"month": 2, "share": 0.25}, {"month": 4, "share": 0.5},
+                                       {"month": 5, "share": 1.0}])
+    junior = Tranche(id="junior", commitment=100, seniority=2, return_cap={"multiple": 1.0})
+    w = stack_run([0, 60, 60, 60, 60, 60], [200, 0, 0, 0, 0, 0], [loan, junior])
+    np.testing.assert_allclose(w.stack.principal[0, 0], [0, 0, 25, 0, 25, 50], atol=1e-9)
+    np.testing.assert_allclose(w.stack.principal[0, 1], [0, 60, 35, 5, 0, 0], atol=1e-9)
+    np.testing.assert_allclose(w.cash[0], [0, 0, 0, 55, 50, 0], atol=1e-9)
+    np.testing.assert_allclose(w.stack.principal_unpaid[0, 0], 0, atol=1e-9)  # never in arrears: paid when due
+    assert got(w, 0) == pytest.approx(100) and got(w, 1) == pytest.approx(100)
+
+
+def test_an_instalment_the_spv_cannot_pay_is_in_arrears():
+    # 100 drawn in month 0; half due from month 1, all at the horizon (month 3). Income 30 in month 1:
+    # 30 paid of the 50 due, 20 in arrears; month 2 income 30: the 20 and 10 more (no more is due: 50 due,
+    # 50 paid), month 3 the rest.
+    loan = Tranche(id="loan", commitment=100, return_cap={"multiple": 1.0},
+                   repayment_schedule=[{"month": 1, "share": 0.5}])
+    w = stack_run([0, 30, 30, 60], [100, 0, 0, 0], [loan])
+    np.testing.assert_allclose(w.stack.principal[0, 0], [0, 30, 20, 50], atol=1e-9)
+    np.testing.assert_allclose(w.stack.principal_unpaid[0, 0], [0, 20, 0, 0], atol=1e-9)
+
+
+def test_a_return_never_takes_the_room_of_principal_not_yet_due():
+    # Equity of 100 capped at 2.0x (200 in all), repayable from month 3. Month 1 brings 300: 100 is kept
+    # for the principal not yet due, and the return may take only the cap's room beyond it: 200 - 100 =
+    # 100; the last 100 goes to the commissioner. Month 3 repays the 100 kept: 200 in all, the cap. (Before,
+    # the return took the whole 200 of room and the principal came on top: 300, above the cap.)
+    equity = Tranche(id="eq", commitment=100, return_cap={"multiple": 2.0}, repay_from_month=3)
+    w = stack_run([0, 300, 0, 0], [100, 0, 0, 0], [equity])
+    np.testing.assert_allclose(w.stack.returns[0, 0], [0, 100, 0, 0], atol=1e-9)
+    np.testing.assert_allclose(w.stack.principal[0, 0], [0, 0, 0, 100], atol=1e-9)
+    assert got(w, 0) == pytest.approx(200)
+    np.testing.assert_allclose(w.surplus_commissioner[0], [0, 100, 0, 0], atol=1e-9)

@@ -1,5 +1,6 @@
 """Capital stacks: cash conserved across tranches, seniors paid what is due before juniors in the
-same month, first loss waits, guarantors pay only at the horizon on the tranche's known loss."""
+same month, principal repaid no faster than its schedule, return caps held, first loss waits,
+guarantors pay only at the horizon on the tranche's known loss."""
 
 import numpy as np
 from hypothesis import given, settings
@@ -28,9 +29,27 @@ def tranches(draw: st.DrawFn, n_months: int) -> list[Tranche]:
                                                         st.builds(lambda r: {"irr": r}, st.floats(0, 0.5)))),
             drawdown="schedule" if schedule else "as_needed",
             drawdown_schedule=[{"month": m, "amount": a} for m, a in schedule],
-            repay_from_month=draw(st.integers(0, n_months)), first_loss=draw(st.booleans()),
+            **repayment(draw, n_months), first_loss=draw(st.booleans()),
             guarantee={"guarantor": "g", "share": draw(st.floats(0, 1))} if draw(st.booleans()) else None,
             capital_protection=draw(st.one_of(st.just(0.0), st.floats(0, 1)))))
+    return out
+
+
+def repayment(draw: st.DrawFn, n_months: int) -> dict:
+    """Either a month from which principal is repayable or an amortisation schedule."""
+    if draw(st.booleans()):
+        return {"repay_from_month": draw(st.integers(0, n_months))}
+    months = sorted(draw(st.sets(st.integers(0, n_months), min_size=1, max_size=3)))
+    shares = sorted(draw(st.lists(st.floats(0.01, 1), min_size=len(months), max_size=len(months))))
+    return {"repayment_schedule": [{"month": m, "share": x} for m, x in zip(months, shares)]}
+
+
+def due_share(t: Tranche, n: int) -> np.ndarray:
+    """The cumulative share of principal drawn that is due by each month (1 at the horizon)."""
+    out = np.zeros(n)
+    for month, share in [(i.month, i.share) for i in t.repayment_schedule] or [(t.repay_from_month, 1.0)]:
+        out[min(month, n):] = share
+    out[-1] = 1.0
     return out
 
 
@@ -64,6 +83,15 @@ def test_stack_invariants(data, n):
         assert (s.principal[:, j].sum(axis=1) <= s.draws[:, j].sum(axis=1) + TOL).all()
         for name in ("draws", "interest", "principal", "returns", "surplus", "guarantee", "protection"):
             assert (getattr(s, name)[:, j] >= -1e-9).all(), name
+
+    # Principal is repaid no faster than it falls due; and a money-multiple cap bounds what an equity
+    # tranche is paid before the surplus share (principal and returns), even while principal waits.
+    for j, t in enumerate(ts):
+        repaid, drawn = s.principal[:, j].cumsum(axis=1), s.draws[:, j].cumsum(axis=1)
+        assert (repaid <= due_share(t, n) * drawn + TOL).all()
+        if t.return_cap is not None and t.return_cap.multiple is not None:
+            paid = (s.principal[:, j] + s.returns[:, j]).sum(axis=1)
+            assert (paid <= t.return_cap.multiple * s.draws[:, j].sum(axis=1) + TOL).all()
 
     # A senior is never paid less than a junior of what is due in the same month.
     order = pay_order(ts)
