@@ -27,8 +27,11 @@ def _child(tmp_path: Path, groups: str) -> Path:
 def test_groups_load_with_members_resolved_to_the_uncertainty_keys(tmp_path):
     s = load_scenario(_child(tmp_path, f"    hosp: [hospital.lines.0.effect_during_support, {HALF}]\n"
                                        f"    ae_too: [{AE}]\n"))
-    assert s.uncertainty_groups == {"hosp": ["hospital.lines.0.effect_during_support", HALF], "ae_too": [AE]}
-    assert s.parameter_groups() == {"hosp": [AE, HALF], "ae_too": [AE]}  # overlapping groups are allowed
+    parent = load_scenario(ROOT / "scenarios" / "ways_to_wellness.yaml")  # its own groups are kept
+    assert s.uncertainty_groups == parent.uncertainty_groups | {
+        "hosp": ["hospital.lines.0.effect_during_support", HALF], "ae_too": [AE]}
+    # overlapping groups are allowed
+    assert s.parameter_groups() == parent.parameter_groups() | {"hosp": [AE, HALF], "ae_too": [AE]}
     dumped = s.model_dump(mode="json")
     assert dumped["uncertainty"]["groups"] == s.uncertainty_groups and "uncertainty_groups" not in dumped
     assert Scenario.model_validate(dumped) == s  # a dump reads back the same
