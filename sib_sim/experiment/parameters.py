@@ -87,6 +87,7 @@ class _Plan:
 
     paths: tuple[FieldPath, ...]  # list items by position
     uncertainty: dict[str, DistBase]  # the distributions of the other parameters
+    groups: dict[str, list[str]]  # the named groups without these parameters (a group left empty goes)
     sources: dict[FieldPath, object]  # the annotations of the values left as written
 
 
@@ -101,8 +102,10 @@ def _plan(scenario: Scenario, texts: tuple[str, ...]) -> _Plan:
     paths = tuple(_positions(scenario, FieldPath.parse(text)) for text in texts)
     uncertainty = {k: d for k, d in scenario.uncertainty.items()
                    if _positions(scenario, FieldPath.parse(k)) not in paths}
+    groups = {name: kept for name, members in scenario.uncertainty_groups.items()
+              if (kept := [m for m in members if _positions(scenario, FieldPath.parse(m)) not in paths])}
     sources = {p: s for p, s in scenario._sources.items() if not any(p[:len(c)] == c for c in paths)}
-    plan = _Plan(paths, uncertainty, sources)
+    plan = _Plan(paths, uncertainty, groups, sources)
     _PLANS[key] = (scenario, plan)
     while len(_PLANS) > 8:
         _PLANS.popitem(last=False)
@@ -116,7 +119,8 @@ def _substitute(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
         result = _replaced(result, path, value)
     if not isinstance(result, Scenario):
         raise TypeError("a substitution must give a scenario")
-    result = result.model_copy(update={"uncertainty": dict(plan.uncertainty)})
+    result = result.model_copy(update={"uncertainty": dict(plan.uncertainty),
+                                       "uncertainty_groups": {k: list(v) for k, v in plan.groups.items()}})
     result._sources = dict(plan.sources)  # a changed value no longer rests on its old annotation
     return result
 

@@ -141,7 +141,8 @@ def test_budget_rows_sum_to_each_payers_payments(result):
 
 def test_too_few_replications_for_value_of_information_leave_it_blank_and_say_so(result):
     rows = result.voi.rows
-    assert len(rows) == 3 * (len(result.scenario.uncertainty) + 2)  # EVPI, each parameter and the group
+    # EVPI, each parameter, the scenario's groups and the group named here, at each willingness to pay
+    assert len(rows) == 3 * (1 + len(result.scenario.uncertainty) + len(result.scenario.parameter_groups()) + 1)
     assert all(r["per_programme"] is None and r["scaled"] is None for r in rows)
     assert any("too few replications" in note for note in result.voi.notes)
 
@@ -160,7 +161,8 @@ def informed(wtw):
 def test_value_of_information_for_each_parameter_and_group(informed):
     rows = {(r["value_per_star_point"], r["name"]): r for r in informed.voi.rows}
     assert informed.voi.options == ("sib", "direct", "nothing")
-    assert set(name for _, name in rows) == {"EVPI (all parameters)", "both",
+    # the shipped groups keep the members left uncertain (a group left empty goes), beside "both"
+    assert set(name for _, name in rows) == {"EVPI (all parameters)", "both", "hospital_effects", "wellbeing",
                                              "hospital.lines.non_elective.effect_during_support",
                                              "wellbeing.gain_first_period_mean"}
     for r in rows.values():
