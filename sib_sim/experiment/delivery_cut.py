@@ -1,25 +1,38 @@
-"""Delivery cuts that happen: under `shortfall: scale_back`, less link-worker capacity from the month
-cash and commitment run out, re-simulated on the same draws until payments, cash and capacity agree.
+"""Delivery cuts that happen: under `shortfall: scale_back`, less link-worker capacity when cash and
+commitment run out, re-simulated on the same draws until payments, cash and capacity agree.
 
 The iteration, for each replication whose waterfall cuts delivery:
 1. price the measured cohort (contract, then finance) and find the first month `m` with a cut: costs
    that neither cash nor commitment could pay;
-2. lower the cap on caseload slots from month `m` on by the fewest whole slots whose link-worker cost
-   covers that month's cut (`ceil(cut / cost of one slot's FTE for a month)`); the cap never rises
-   again, and it only ever falls (it is the minimum with every earlier cap);
-3. re-simulate the replication on the same random streams with the staffing held under the cap
-   (fewer new starts from month `m`; no one's current support ends: the model's caseload never
-   ends support when capacity falls, it only delays starts), and go back to 1.
+2. release the fewest whole caseload slots whose link-worker cost covers that cut
+   (`ceil(cut / cost of one slot's FTE for a month)` slot-months): from month `m` first, then from
+   the months before it, latest first, and never below the number carried into that month and still
+   in support at mid-month (in support at mid-month less the month's starts). No one's support
+   ends, so the link workers of those in support stay paid: what is cut is capacity that would have
+   taken new starts, and a month's saving in an earlier month is still there at `m` (undrawn
+   commitment and cash carry forward). Re-price and repeat from the next cut month;
+3. re-simulate the replication on the same random streams with the staffing held under the caps
+   (fewer new starts in the capped months), and go back to 1.
 
-The fixed point is reached when the waterfall cuts nothing: the capacity schedule, the outcomes it
-buys, the payments they earn and the cash they bring then agree. Because capacity only falls, by at
-least one slot an iteration, and is a whole number of slots, the iteration cannot oscillate and ends
-in at most as many steps as there are slots; `MAX_ITERATIONS` bounds it. Its limits: capacity, once
-cut, stays cut for the rest of the programme (no re-expansion when later income arrives), so it is
-the largest schedule *of this form* that is fully funded, not the best possible one; costs that do
-not scale with capacity (management, evaluation, per-participant costs already committed) cannot be
+A month's cap only ever falls, and applies to that month alone: capacity returns to plan in months
+that can be paid. The fixed point is reached when the waterfall cuts nothing: the capacity schedule,
+the outcomes it buys, the payments they earn and the cash they bring then agree. Because capacity
+only falls, by at least one slot an iteration, and is a whole number of slots, the iteration cannot
+oscillate and ends in at most as many steps as there are slot-months; `MAX_ITERATIONS` bounds it.
+Its limits: it is the largest schedule *of this form* that is fully funded (latest months cut first),
+not the best possible one; costs that do not scale with capacity (management, evaluation,
+per-participant costs already committed) and the link workers of those already in support cannot be
 cut, so when they alone exceed the money left, or after `MAX_ITERATIONS`, the run is reported as not
 converged (`capacity_cut_not_converged`) and its remaining cut stays in `delivery_cut`.
+
+Why earlier months, when the money runs out only at `m`: from `m` on, the programme can stop new
+starts, but the link workers of everyone already in support must still be paid, and 18-24 months of
+support outlast the shortfall. Cutting from `m` alone would leave that cost unpaid (or, as this
+module did before it kept a floor, pretend it saved money on posts that patients still need). The
+only way to meet it is to have started fewer people before `m`. So the cut models an SPV that sees
+its cash position coming, as its monthly forecast would show it, and pauses new starts just early
+enough; a run where even that cannot pay (the caseload alone costs more than is left) is reported as
+not converged, with the rest of its cut unfunded.
 
 The capacity override is a scenario -> scenario function (the staffing steps), applied after the
 replication's parameter draws, so the model itself is not changed.
@@ -51,7 +64,7 @@ class CutReplication:
     """One replication at its fixed point."""
 
     ledger: OutcomeLedger
-    cut_month: float  # first month capacity was cut (NaN: never)
+    cut_month: float  # first month whose capacity was cut (NaN: never)
     planned_slots: float  # slot-months of capacity planned
     slots: float  # slot-months of capacity delivered
     iterations: int  # re-simulations
@@ -112,7 +125,24 @@ def simulate_capped(scenario: Scenario, seed: int, replication: int, definitions
             else point_values(scenario)
     world = with_slot_cap(with_parameters(scenario, parameters), caps)
     ledger = measure_outcomes(simulate_cohort(world, named), world, named, definitions)
-    return replace(ledger, parameters={k: np.array([float(v)]) for k, v in parameters.items()})
+    series = dict(ledger.series)
+    series["link_worker_fte"] = staffed_fte(series, world.service.caseload_per_worker)
+    return replace(ledger, series=series, parameters={k: np.array([float(v)]) for k, v in parameters.items()})
+
+
+def carried_in(series: Mapping[str, np.ndarray]) -> np.ndarray:
+    """(n, months) at least how many were in support before each month and still are at mid-month:
+    in support at mid-month less every start of the month (a cap in a month stops only its starts)."""
+    return np.maximum(series["in_service"] - series["engaged"], 0.0)
+
+
+def staffed_fte(series: Mapping[str, np.ndarray], caseload: float) -> np.ndarray:
+    """Link-worker FTE paid each month under the caps: the capped posts, but never fewer than those
+    carried into the month need. A cap cannot end anyone's support (the model never does), so
+    their link workers stay paid; without this, a cut below the caseload in support would save money
+    that a real programme still spends."""
+    needed = np.ceil(carried_in(series) - 1e-9) / caseload
+    return np.maximum(series["link_worker_fte"], needed)
 
 
 def slot_cost_per_month(scenario: Scenario, ledger: OutcomeLedger) -> float:
@@ -180,11 +210,17 @@ def _cuts(scenario: Scenario, ledger: OutcomeLedger, income: np.ndarray | None =
 
 def _cap_months(scenario: Scenario, ledger: OutcomeLedger, caps: list[dict[int, int]],
                 slot_costs: list[float]) -> list[bool]:
-    """Lower the caps of each replication, month by month from its first cut, on this simulation's
-    outcomes and income: each cut month's link-worker posts are reduced in a copy of the ledger (their
-    cost with them) and the finance re-priced, until no month is cut or a cut month has no capacity
-    left to cut. Returns whether each replication had a cap lowered (it is then re-simulated, since
-    fewer starts change outcomes)."""
+    """Lower the caps of each replication on this simulation's outcomes and income: link-worker posts
+    are released in a copy of the ledger (their cost with them) for every cut month in turn, and the
+    finance re-priced, until no month is cut or no slot is left to release. Returns whether each
+    replication had a cap lowered (it is then re-simulated, since fewer starts change outcomes).
+
+    One pass covers every cut month, in order: money saved in a month stays in the SPV (cash and
+    undrawn commitment carry forward, and a short SPV distributes nothing), so each month needs only
+    what the months before it did not already save: the running total of cuts less the savings so
+    far. The waterfall, re-run after the pass, checks that; where cash did leave between two months,
+    the next pass releases what is still missing. (Releasing for one cut month at a time, with a
+    waterfall run after each, gave the same caps at tens of times the cost.)"""
     trial, lowered = ledger, [False] * ledger.n_replications
     income = apply_contract(scenario.contract, ledger).paid.sum(axis=(1, 2))  # outcomes fixed until re-simulated
     per_fte_month = scenario.finance.costs.link_worker_per_fte_per_year / 12.0
@@ -197,18 +233,46 @@ def _cap_months(scenario: Scenario, ledger: OutcomeLedger, caps: list[dict[int, 
         series["capacity"], series["link_worker_fte"] = series["capacity"].copy(), series["link_worker_fte"].copy()
         for j in (j for j in range(len(open_)) if open_[j]):
             months = np.flatnonzero(cut[j])
-            now = int(round(series["capacity"][j][months[0]])) if months.size else 0
-            if now <= 0:  # nothing cut; or nothing left to cut this month: costs that do not scale with capacity
+            released, missing = False, 0.0
+            for m in months:
+                missing += cut[j, m]
+                slots = _release_slots(series, j, int(m), math.ceil(missing / slot_costs[j] - 1e-9), caps[j],
+                                       per_fte_month / slot_costs[j])
+                missing -= slots * slot_costs[j]
+                released = released or slots > 0
+            if released:
+                lowered[j] = True
+            else:  # nothing cut; or nothing left to cut: those in support keep their link workers, fixed costs stay
                 open_[j] = False
-                continue
-            m = int(months[0])
-            caps[j][m] = max(now - math.ceil(cut[j, m] / slot_costs[j] - 1e-9), 0)
-            series["capacity"][j, m] = caps[j][m]
-            per_worker = per_fte_month / slot_costs[j]
-            series["link_worker_fte"][j, m] = min(series["link_worker_fte"][j, m], caps[j][m] / per_worker)
-            lowered[j] = True
         trial = replace(trial, series=series)
     return lowered
+
+
+def _release_slots(series: dict[str, np.ndarray], j: int, month: int, slots: int, caps: dict[int, int],
+                   per_worker: float) -> int:
+    """Take `slots` slot-months of link-worker capacity (one slot-month costs the same in every month)
+    from `month`, then from the months before it, latest first, never below the number carried into
+    a month and still in support at mid-month: no one's support ends, so their link workers stay
+    paid, and what a cut saves is capacity that would have taken new starts. Money not spent earlier is still there at
+    `month` (undrawn commitment and cash carry forward). Updates `caps` and the copied series;
+    returns how many slot-months it released (0: no month had a slot to release)."""
+    capacity, fte = series["capacity"][j], series["link_worker_fte"][j]
+    carried = carried_in(series)[j]
+    released = 0
+    for m in range(month, -1, -1):
+        if slots <= 0:
+            break
+        now = int(round(capacity[m]))
+        room = now - min(int(math.ceil(carried[m] - 1e-9)), now)
+        take = min(room, slots)
+        if take <= 0:
+            continue
+        caps[m] = now - take
+        capacity[m] = caps[m]
+        fte[m] = max(min(fte[m], caps[m] / per_worker), math.ceil(carried[m] - 1e-9) / per_worker)
+        slots -= take
+        released += take
+    return released
 
 
 def _result(ledger: OutcomeLedger, caps: Mapping[int, int], planned: np.ndarray, iterations: int,

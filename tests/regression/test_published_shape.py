@@ -39,13 +39,16 @@ def test_investor_repaid_in_the_median_run(table):
 def test_design_targets_return_the_published_multiple(wtw):
     """Outcomes at the design targets (+1.4 points, 22%) return about 1.38x (Hulse et al. 2021).
 
-    The scale factors come from tools/calibrate_tariffs.py, which chose the unpublished tariffs.
+    The scale factors come from tools/calibrate_tariffs.py, which chose the unpublished tariffs on the
+    same 60 replications. At the targets most runs pause some new starts (the money is tight until
+    outcome B pays), and which runs pause moves with the tariffs, so the median over fewer runs jumps
+    by several hundredths between neighbouring tariffs.
     """
     changes = {"run.uncertainty": False,
                "wellbeing.gain_first_period_mean": wtw.wellbeing.gain_first_period_mean * 0.394}
     changes |= {f"hospital.lines.{x.id}.effect_during_support": x.effect_during_support * 0.805
                 for x in wtw.hospital.lines}
-    t = run(with_overrides(wtw, changes), replications=40, workers=2).replications
+    t = run(with_overrides(wtw, changes), replications=60, workers=2).replications
     assert t["star_change_mean"].median() == pytest.approx(1.4, abs=0.1)
     assert t["hospital_cost_reduction"].median() == pytest.approx(0.22, abs=0.02)
     assert np.nanmedian(t["investor_multiple"]) == pytest.approx(1.38, abs=0.08)

@@ -139,7 +139,9 @@ def test_non_finite_input_is_a_user_error(tmp_path: Path, override: str, field: 
 def test_total_loss_is_not_called_an_undefined_irr(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["run", str(WTW), "--replications", "2", "--workers", "1", "--out", str(out),
-                                      "--set", "contract.cap=0"])
+                                      "--set", "contract.cap=0", "--set", "finance.shortfall=provider_absorbs"])
+    # (under scale_back the SPV would pause starts and the whole slots it releases leave a few pounds over,
+    # paid to the investor at the end: a 0.2% recovery, not a total loss)
     assert result.exit_code == 0, result.output
     summary = json.loads((out / "summary.json").read_text())["metrics"]
     assert summary["investor_irr_status.total_loss"]["value"] == 1.0  # the premise: every run a total loss

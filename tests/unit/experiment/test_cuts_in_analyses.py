@@ -40,7 +40,8 @@ def test_a_cut_design_point_keeps_its_own_parameter_values():
 
 
 def test_one_way_sensitivity_reports_the_cut_at_every_point():
-    scenario = with_overrides(hand_sized(5050), {"uncertainty": {RATE: {"dist": "gamma", "mean": 118, "sd": 10}}})
+    # Referrals too few to start anyone (the by-hand case of test_delivery_cut): every slot is idle.
+    scenario = with_overrides(hand_sized(5050), {"uncertainty": {RATE: {"dist": "gamma", "mean": 0.001, "sd": 0.0001}}})
     result = sensitivity(scenario, "oneway", metric="capacity_cut_share", replications=1, workers=1)
     share = 1 - 50 / (20 * scenario.run.horizon_months)  # the hand-worked capacity: 20, 20, 10, then 0
     row = result.table.iloc[0]

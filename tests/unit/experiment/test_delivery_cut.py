@@ -36,7 +36,9 @@ def test_cut_month_and_capacity_by_hand():
     # of costs, a cut of 950, so ceil(950 / 100) = 10 slots go from month 2: capacity 10, cost 1,000.
     # Month 3 then has 50 for 1,000: a cut of 950 again, 10 more slots: capacity 0 from month 3, and no
     # cost is left unpaid (and every later month is cut to 0: no money is left). One re-simulation.
-    scenario = hand_sized(5050)
+    # Nobody is referred (a rate of 0.001 a month), so every slot is free to cut: no one is in support.
+    scenario = with_overrides(hand_sized(5050), {"cohort.referrals.rate_per_month": 0.001})
+    assert simulate_replication(scenario, scenario.run.seed, 0).series["referrals"].sum() == 0
     planned = simulate_replication(scenario, scenario.run.seed, 0)
     result = fixed_point(scenario, scenario.run.seed, 0, planned)
     capacity = result.ledger.series["capacity"][0]
@@ -50,6 +52,26 @@ def test_cut_month_and_capacity_by_hand():
     assert table["capacity_cut_month"].iloc[0] == 2
     horizon = scenario.run.horizon_months
     assert table["capacity_cut_share"].iloc[0] == pytest.approx(1 - 50 / (20 * horizon))
+
+
+def test_those_in_support_keep_their_link_workers():
+    """A cut stops new starts; it never ends anyone's support, so the link workers of those carried
+    into a month stay paid (in support at mid-month less the month's starts, ten to a worker here).
+    With 18-21 months of support and money for two and a half months (the full referral rate would fill
+    the twenty slots in the first month), a cut from the month the money runs out would leave the
+    caseload's link workers unpaid; the cut instead starts far fewer people from the first month, as
+    many as the money can carry, and nothing is left unfunded. (Before the floor, the cut took capacity
+    below the caseload and saved money on posts its patients still needed.)"""
+    scenario = with_overrides(hand_sized(5050), {"cohort.referrals.rate_per_month": 118})
+    planned = simulate_replication(scenario, scenario.run.seed, 0)
+    result = fixed_point(scenario, scenario.run.seed, 0, planned)
+    series = result.ledger.series
+    carried = np.maximum(series["in_service"][0] - series["engaged"][0], 0.0)
+    assert (series["link_worker_fte"][0] * 10 >= np.ceil(carried - 1e-9) - 1e-9).all()
+    assert result.converged and result.cut_month == 0
+    assert series["engaged"][0].sum() < planned.series["engaged"][0].sum() / 5
+    table = run(scenario, replications=1, workers=1).replications
+    assert table["capacity_cut_not_converged"].iloc[0] == 0 and table["delivery_cut"].iloc[0] == 0
 
 
 def test_fixed_costs_alone_do_not_converge_and_are_reported():

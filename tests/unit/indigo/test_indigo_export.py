@@ -93,7 +93,7 @@ def test_what_indigo_cannot_say_is_in_the_descriptions_and_exactly_in_the_extens
     metrics = by_value(record["outcome_metrics"], "id")
     target = metrics["wellbeing"]["outcome_metric_target"]["value"]
     assert "sliding_scale" in target and "points: [[0.5, 0.0], [1.4, 1.0]]" in target
-    assert "share: 0.52" in metrics["secondary_care"]["outcome_metric_target"]["value"]
+    assert "share: 0.54" in metrics["secondary_care"]["outcome_metric_target"]["value"]
     ext = record["sib_sim"]
     assert ext["contract"] == source.scenario.contract.model_dump(mode="json", exclude_defaults=True)
     assert ext["finance"] == source.scenario.finance.model_dump(mode="json", exclude_defaults=True)
